@@ -1,0 +1,1 @@
+"""Patient-education FAQ chatbot: clinic documents in, cited answers with a fixed disclaimer out."""

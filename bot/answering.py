@@ -1,0 +1,215 @@
+"""Compose replies: a curated FAQ answer when one matches, else the few document sentences that answer best.
+
+Every sentence shown comes from a shipped document (or a curated FAQ answer that names its document) and is
+followed by its citation number, numbered in order of first appearance. Nothing here writes new medical
+claims: the bot can only repeat what the clinic's materials say.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.chunking import split_sentences
+from bot.faq import FaqEntry
+from bot.index import Snapshot
+from bot.retrieval import LexicalIndex, ScoredChunk, tokenize
+from bot.safety import Kind
+
+SNIPPET_CHARS = 240
+MIN_SENTENCE_WORDS = 4
+OPENING_BONUS = 0.3
+RANK_PENALTY = 0.15
+CARRY_OVER = 0.5
+KEEP_RATIO = 0.5
+"""A sentence scoring under half the best one is filler that happens to share a word with the question."""
+_REFERS_BACK = re.compile(
+    r"^(?:this|these|that|those|they|it|its|their|all (?:three|two|of them)|both|such|he|she"
+    r"|the (?:authors|trial|study))\b",
+    re.IGNORECASE,
+)
+NEAR_DUPLICATE = 0.92
+"""A suggestion this similar to the question just asked would only repeat the answer."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of a reply."""
+
+    id: int
+    title: str
+    source: str
+    section: str | None
+    snippet: str
+    score: float
+    reviewed: str | None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A reply before it leaves: ``conversation.finalize`` adds the disclaimer, version and reply id."""
+
+    kind: Kind
+    text: str
+    citations: tuple[Citation, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A finished reply, exactly as the public API returns it."""
+
+    answer: str
+    kind: Kind
+    citations: tuple[Citation, ...]
+    disclaimer: str
+    suggestions: tuple[str, ...]
+    index_version: str
+    reply_id: str
+    meta: dict[str, object] = field(default_factory=dict, compare=False)  # internal, never serialised
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "answer": self.answer,
+            "kind": str(self.kind),
+            "citations": [vars(c) for c in self.citations],
+            "disclaimer": self.disclaimer,
+            "suggestions": list(self.suggestions),
+            "index_version": self.index_version,
+            "reply_id": self.reply_id,
+        }
+
+
+def escape(text: str) -> str:
+    """Show any HTML in source text as text: documents and questions never inject markup."""
+    return html.escape(text, quote=False)
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    return text[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def best_faq(snapshot: Snapshot, query_vector: np.ndarray) -> tuple[FaqEntry, float] | None:
+    """The FAQ entry whose closest phrasing is nearest the question, with that similarity."""
+    if not len(snapshot.faq_vectors):
+        return None
+    sims = snapshot.faq_vectors @ query_vector
+    row = int(np.argmax(sims))
+    return snapshot.faq[snapshot.faq_owner[row]], float(sims[row])
+
+
+def faq_draft(entry: FaqEntry, similarity: float, snapshot: Snapshot) -> Draft:
+    """A curated answer, cited to the document section it was written from."""
+    doc = snapshot.documents[entry.source]
+    citation = Citation(
+        1, doc.title, doc.source, entry.section, _snippet(entry.answer), round(similarity, 4), doc.reviewed
+    )
+    return Draft(Kind.ANSWER, f"{escape(entry.answer.strip())} [1]", (citation,))
+
+
+def _sentence_score(sentence: str, query_terms: set[str], idf: dict[str, float]) -> float:
+    terms = set(tokenize(sentence))
+    if not terms:
+        return 0.0
+    overlap = sum(idf.get(term, 1.0) for term in terms & query_terms)
+    # favour sentences that are about the question, not long sentences that happen to mention it
+    return overlap / math.sqrt(len(terms))
+
+
+def _answerable(sentence: str) -> bool:
+    """Questions, lead-ins to a list and fragments state nothing a patient can use on their own."""
+    return len(sentence.split()) >= MIN_SENTENCE_WORDS and not sentence.rstrip("*").endswith((":", "?"))
+
+
+def extractive_draft(
+    question: str,
+    results: Sequence[ScoredChunk],
+    lexical: LexicalIndex,
+    *,
+    max_sentences: int,
+    max_citations: int,
+    min_confidence: float,
+) -> Draft | None:
+    """The sentences of the top chunks that best answer the question, each with its citation number."""
+    usable = [r for r in results if r.confidence >= min_confidence][:max_citations]
+    if not usable:
+        return None
+    query_terms = set(tokenize(question))
+    idf = {term: lexical.idf(term) for term in query_terms}
+    candidates: list[tuple[float, int, int, str]] = []  # score, chunk rank, position, sentence
+    by_place: dict[tuple[int, int], tuple[float, int, int, str]] = {}
+    for rank, result in enumerate(usable):
+        sentences = [s for s in split_sentences(result.chunk.text) if _answerable(s)]
+        previous = 0.0
+        for position, sentence in enumerate(sentences):
+            lexical = _sentence_score(sentence, query_terms, idf)
+            # a sentence right after a strong one usually continues its point ("The MSCs did not ...")
+            carried = CARRY_OVER * previous
+            # the best chunk's opening sentence usually states its topic; later chunks must earn their place
+            prior = (OPENING_BONUS if position == 0 and rank == 0 else 0.0) - RANK_PENALTY * rank
+            candidates.append((lexical + carried + prior, rank, position, sentence))
+            by_place[(rank, position)] = candidates[-1]
+            previous = lexical
+    if not candidates:
+        return None
+    ranked = sorted(candidates, key=lambda c: c[0], reverse=True)
+    floor = ranked[0][0] * KEEP_RATIO
+    chosen = [c for c in ranked[:max_sentences] if c[0] >= floor]
+    # "All three had severe vision loss" means nothing without the sentence that says who they were
+    for _, rank, position, sentence in list(chosen):
+        before = by_place.get((rank, position - 1))
+        if _REFERS_BACK.match(sentence) and before is not None and before not in chosen:
+            chosen.append(before)
+    chosen.sort(key=lambda c: (c[1], c[2]))
+
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    paragraphs: list[list[str]] = []
+    for _, rank, _, sentence in chosen:
+        if rank not in numbers:
+            numbers[rank] = len(numbers) + 1
+            result = usable[rank]
+            chunk_sentences = [s for _, r, _, s in chosen if r == rank]
+            citations.append(
+                Citation(
+                    numbers[rank],
+                    result.chunk.title,
+                    result.chunk.source,
+                    result.chunk.section,
+                    _snippet(" ".join(chunk_sentences)),
+                    round(result.similarity, 4),
+                    result.chunk.reviewed,
+                )
+            )
+            paragraphs.append([])
+        paragraphs[-1].append(f"{escape(sentence)} [{numbers[rank]}]")
+    return Draft(Kind.ANSWER, "\n\n".join(" ".join(p) for p in paragraphs), tuple(citations))
+
+
+def suggest(snapshot: Snapshot, query_vector: np.ndarray | None, *, exclude: set[str], count: int) -> tuple[str, ...]:
+    """Follow-up questions the documents can answer: curated FAQ questions nearest the current topic."""
+    if count <= 0 or not snapshot.faq:
+        return ()
+    if query_vector is None or not len(snapshot.faq_vectors):
+        return tuple(entry.question for entry in snapshot.faq if entry.id not in exclude)[:count]
+    sims = snapshot.faq_vectors @ query_vector
+    best: dict[int, float] = {}
+    for row, owner in enumerate(snapshot.faq_owner):
+        best[owner] = max(best.get(owner, -1.0), float(sims[row]))
+    picked: list[str] = []
+    for owner in sorted(best, key=best.__getitem__, reverse=True):
+        entry = snapshot.faq[owner]
+        if entry.id in exclude or best[owner] >= NEAR_DUPLICATE:
+            continue
+        picked.append(entry.question)
+        if len(picked) == count:
+            break
+    return tuple(picked)

@@ -1,0 +1,134 @@
+"""One conversational turn: validate → triage → condense → retrieve → answer → disclaimer.
+
+``Assistant.ask`` is the only way a reply is made, and ``finalize`` is the only way one leaves: that is
+where the configured disclaimer is attached, so no path (and no document text) can drop it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot import embedding
+from bot.answering import Answer, Draft, best_faq, escape, extractive_draft, faq_draft, suggest
+from bot.index import LiveIndex
+from bot.retrieval import Retriever
+from bot.safety import Kind, clean_text, triage, validate_question
+from bot.settings import Settings
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+_FOLLOW_UP = re.compile(
+    r"^(?:and|also|what about|how about|and what about|what of|but|so)\b"
+    r"|\b(?:it|its|they|them|their|this|that|these|those|he|she)\b",
+    re.IGNORECASE,
+)
+FOLLOW_UP_MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier message of the conversation."""
+
+    role: str  # "user" or "assistant"
+    content: str
+
+
+def condense(question: str, history: Sequence[Turn]) -> str:
+    """Make a short follow-up stand alone by joining it to the patient's previous question.
+
+    "where do they come from?" after "what are mesenchymal stem cells?" retrieves about MSCs. Questions that
+    already stand on their own pass through unchanged.
+    """
+    previous = next((turn.content for turn in reversed(history) if turn.role == "user" and turn.content.strip()), None)
+    if previous is None:
+        return question
+    if len(question.split()) <= FOLLOW_UP_MAX_WORDS and _FOLLOW_UP.search(question):
+        return f"{previous} {question}"
+    return question
+
+
+class Assistant:
+    """Answers patient questions from the live index. Thread-safe: it keeps no per-question state."""
+
+    def __init__(self, settings: Settings, live: LiveIndex | None = None, encode: Encoder = embedding.encode) -> None:
+        self.settings = settings
+        self.live = live or LiveIndex(settings.index_dir)
+        self.retriever = Retriever(self.live)
+        self.encode = encode
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        """Answer one question. Raises ``InputRejected`` for input that cannot be processed."""
+        question = validate_question(question, self.settings)
+        verdict = triage(question)
+        if verdict.kind is Kind.CRISIS:
+            return self.finalize(Draft(Kind.CRISIS, self.settings.crisis_message))
+        if verdict.kind is Kind.EMERGENCY:
+            return self.finalize(Draft(Kind.EMERGENCY, self.settings.emergency_message))
+
+        query = condense(question, [Turn(t.role, clean_text(t.content)) for t in history])
+        vector = self.encode([query])[0]
+        snapshot = self.live.current()
+        settings = self.settings
+        faq = best_faq(snapshot, vector)
+        results = self.retriever.search(snapshot, query, vector, settings.top_k)
+        confidence = max([r.confidence for r in results] + [faq[1] if faq else 0.0])
+        exclude = {faq[0].id} if faq and faq[1] >= settings.faq_threshold else set()
+        suggestions = suggest(snapshot, vector, exclude=exclude, count=settings.suggestions)
+
+        if faq is not None and faq[1] >= settings.faq_threshold:
+            draft = faq_draft(faq[0], faq[1], snapshot)
+        else:
+            draft = extractive_draft(
+                query,
+                results,
+                self.retriever.lexical_for(snapshot),
+                max_sentences=settings.max_answer_sentences,
+                max_citations=settings.max_citations,
+                min_confidence=settings.answer_threshold,
+            )
+
+        if verdict.kind is Kind.PERSONAL_ADVICE:
+            referral = settings.with_contact(settings.personal_advice_message)
+            if draft is not None:
+                text = f"{referral}\n\nGeneral information from our materials:\n\n{draft.text}"
+                return self.finalize(
+                    Draft(Kind.PERSONAL_ADVICE, text, draft.citations, suggestions), snapshot.info.version
+                )
+            return self.finalize(Draft(Kind.PERSONAL_ADVICE, referral, (), suggestions), snapshot.info.version)
+        if confidence < settings.scope_threshold:
+            examples = suggest(snapshot, None, exclude=set(), count=settings.suggestions)
+            text = settings.out_of_scope_message + "".join(f"\n- {escape(q)}" for q in examples)
+            return self.finalize(Draft(Kind.OUT_OF_SCOPE, text, (), examples), snapshot.info.version)
+        if draft is None:
+            text = settings.with_contact(settings.no_answer_message)
+            return self.finalize(Draft(Kind.NO_ANSWER, text, (), suggestions), snapshot.info.version)
+        return self.finalize(
+            Draft(draft.kind, draft.text, draft.citations, suggestions), snapshot.info.version, confidence
+        )
+
+    def finalize(self, draft: Draft, index_version: str | None = None, confidence: float | None = None) -> Answer:
+        """The single exit of every reply: attaches the configured disclaimer, the index version and an id."""
+        if index_version is None:
+            info = self._active_info()
+            index_version = info or "none"
+        return Answer(
+            answer=draft.text,
+            kind=draft.kind,
+            citations=draft.citations,
+            disclaimer=self.settings.disclaimer,
+            suggestions=draft.suggestions,
+            index_version=index_version,
+            reply_id=uuid.uuid4().hex,
+            meta={"confidence": confidence},
+        )
+
+    def _active_info(self) -> str | None:
+        try:
+            return self.live.current().info.version
+        except Exception:  # safety replies must go out even when no index is loaded
+            return None

@@ -1,0 +1,57 @@
+"""The curated FAQ (``knowledge/faq.yaml``): strict validation, because a typo here reaches every patient."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+FAQ_FILE = "faq.yaml"
+
+
+class FaqError(ValueError):
+    """The FAQ file cannot be used as written."""
+
+
+class FaqEntry(BaseModel):
+    """One curated question with its answer and the document section the answer comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    question: str = Field(min_length=3)
+    alternates: tuple[str, ...] = ()
+    answer: str = Field(min_length=3)
+    source: str = Field(min_length=1, description="path of the document, relative to the knowledge folder")
+    section: str | None = None
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.alternates)
+
+
+class FaqFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[FaqEntry]
+
+
+def load_faq(path: Path) -> list[FaqEntry]:
+    """Parse and validate the FAQ file; a missing file means no FAQ."""
+    if not path.exists():
+        return []
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = FaqFile.model_validate(raw).entries
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FaqError(f"{path.name}: not readable YAML ({exc.__class__.__name__}: {exc})") from exc
+    except ValidationError as exc:
+        raise FaqError(
+            f"{path.name}: {exc.error_count()} problem(s): {exc.errors()[0]['loc']} {exc.errors()[0]['msg']}"
+        ) from exc
+    ids = [entry.id for entry in entries]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise FaqError(f"{path.name}: duplicate ids {duplicates}")
+    return entries

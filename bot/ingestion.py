@@ -1,0 +1,242 @@
+"""The ingest pipeline shared by the staff CLI and tests: scan, load, chunk, embed (cached), publish.
+
+Bad files never stop the run: each becomes one line of the report and every good file is still ingested.
+If no valid document remains, nothing is published and the live index stays as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from bot import embedding
+from bot.chunking import Chunk, chunk_document
+from bot.documents import DocumentError, SourceDocument, load_document
+from bot.faq import FAQ_FILE, FaqEntry, FaqError, load_faq
+from bot.index import (
+    MANIFEST_FILE,
+    DocumentRecord,
+    EmbeddingCache,
+    build_generation,
+    prune_generations,
+    publish,
+    read_active,
+)
+from bot.settings import Settings
+
+PIPELINE_VERSION = "2"
+"""Bump when chunking or the embedded text changes, so that an unchanged folder is still re-indexed."""
+LOCK_FILE = ".ingest.lock"
+
+
+class IngestBusy(RuntimeError):
+    """Another ingest holds the lock on this data folder."""
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did; the CLI prints it as a table or JSON."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[FileFailure] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0  # texts sent to the model (cache misses)
+    seconds: float = 0.0
+    version: str | None = None
+    published: bool = False
+    up_to_date: bool = False
+    dry_run: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """0 all good; 1 index current but some files failed; 2 nothing valid, nothing published."""
+        if not self.published and not self.up_to_date and not self.dry_run:
+            return 2
+        return 1 if self.failed else 0
+
+
+def knowledge_files(knowledge_dir: Path) -> list[Path]:
+    """Every candidate document: hidden files and the FAQ (handled on its own) are not documents."""
+    return sorted(
+        path
+        for path in knowledge_dir.rglob("*")
+        if not any(part.startswith(".") for part in path.relative_to(knowledge_dir).parts)
+        and path.name != FAQ_FILE
+        and (path.is_file() or path.is_symlink())
+    )
+
+
+def _load_all(knowledge_dir: Path, report: IngestReport) -> list[SourceDocument]:
+    root = knowledge_dir.resolve()
+    docs = []
+    for path in knowledge_files(knowledge_dir):
+        rel = path.relative_to(knowledge_dir).as_posix()
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            report.failed.append(
+                FileFailure(rel, "a link to a file outside the knowledge folder; copy the file in instead")
+            )
+            continue
+        if not path.exists():
+            report.failed.append(FileFailure(rel, "a broken link"))
+            continue
+        try:
+            docs.append(load_document(knowledge_dir, path))
+        except DocumentError as exc:
+            report.failed.append(FileFailure(exc.path, exc.reason))
+        except OSError as exc:
+            report.failed.append(FileFailure(rel, f"cannot be read ({exc.strerror})"))
+    return docs
+
+
+def _load_faq_checked(knowledge_dir: Path, docs: list[SourceDocument], report: IngestReport) -> list[FaqEntry]:
+    try:
+        entries = load_faq(knowledge_dir / FAQ_FILE)
+    except FaqError as exc:
+        report.failed.append(FileFailure(FAQ_FILE, str(exc)))
+        return []
+    known = {doc.path for doc in docs}
+    kept = []
+    for entry in entries:
+        if entry.source in known:
+            kept.append(entry)
+        else:
+            report.failed.append(
+                FileFailure(FAQ_FILE, f"entry '{entry.id}' cites '{entry.source}', which is not a loaded document")
+            )
+    return kept
+
+
+def knowledge_hash(docs: list[SourceDocument], faq: list[FaqEntry]) -> str:
+    """One hash for everything that shapes the index: equal hashes mean nothing to re-index."""
+    digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION};model={embedding.MODEL_NAME}".encode())
+    for doc in sorted(docs, key=lambda d: d.path):
+        digest.update(f"\n{doc.path}\0{doc.content_hash}".encode())
+    digest.update(json.dumps([e.model_dump(mode="json") for e in faq], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(f"{embedding.MODEL_NAME}\0{text}".encode()).hexdigest()
+
+
+def _embed_cached(texts: list[str], cache: EmbeddingCache, report: IngestReport, progress: bool) -> np.ndarray:
+    """Vectors for texts, from the cache where possible; only misses reach the model."""
+    keys = [_text_key(text) for text in texts]
+    found = cache.get_many(keys)
+    missing = sorted({key: text for key, text in zip(keys, texts, strict=True) if key not in found}.items())
+    batch = embedding.BATCH_SIZE
+    with tqdm(total=len(missing), desc="Embedding", unit="chunk", disable=not progress or not missing) as bar:
+        for start in range(0, len(missing), batch):
+            part = missing[start : start + batch]
+            vectors = embedding.encode([text for _, text in part])
+            fresh = {key: vector for (key, _), vector in zip(part, vectors, strict=True)}
+            cache.put_many(fresh)
+            found.update(fresh)
+            bar.update(len(part))
+    report.embedded += len(missing)
+    if not texts:
+        return np.zeros((0, embedding.DIMENSION), dtype=np.float32)
+    return np.stack([found[key] for key in keys])
+
+
+def _diff(index_dir: Path, docs: list[SourceDocument], report: IngestReport) -> None:
+    """Fill added/changed/removed/unchanged against the active generation's manifest."""
+    active = read_active(index_dir)
+    before: dict[str, str] = {}
+    if active is not None:
+        manifest = json.loads((index_dir / active.directory / MANIFEST_FILE).read_text(encoding="utf-8"))
+        before = {doc["path"]: doc["content_hash"] for doc in manifest["documents"]}
+    now = {doc.path: doc.content_hash for doc in docs}
+    report.added = sorted(set(now) - set(before))
+    report.removed = sorted(set(before) - set(now))
+    report.changed = sorted(p for p in set(now) & set(before) if now[p] != before[p])
+    report.unchanged = sorted(p for p in set(now) & set(before) if now[p] == before[p])
+
+
+@contextmanager
+def _exclusive(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK_FILE, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IngestBusy("another ingest is running on this data folder; try again when it finishes") from exc
+        yield
+
+
+def ingest(settings: Settings, *, rebuild: bool = False, dry_run: bool = False, progress: bool = False) -> IngestReport:
+    """Bring the active index in line with the knowledge folder. Publishes only a complete, verified index."""
+    started = time.perf_counter()
+    report = IngestReport(dry_run=dry_run)
+    index_dir = settings.index_dir
+    with _exclusive(index_dir):
+        docs = _load_all(settings.knowledge_dir, report)
+        faq = _load_faq_checked(settings.knowledge_dir, docs, report)
+        _diff(index_dir, docs, report)
+        chunks_by_doc = {doc.path: chunk_document(doc, embedding.count_tokens, embedding.MAX_TOKENS) for doc in docs}
+        chunks: list[Chunk] = [chunk for doc in docs for chunk in chunks_by_doc[doc.path]]
+        report.chunks = len(chunks)
+        fingerprint = knowledge_hash(docs, faq)
+        active = read_active(index_dir)
+        if not docs:
+            report.seconds = time.perf_counter() - started
+            return report
+        if active is not None and active.knowledge_hash == fingerprint and not rebuild:
+            report.up_to_date, report.version = True, active.version
+            report.seconds = time.perf_counter() - started
+            return report
+        if dry_run:
+            report.seconds = time.perf_counter() - started
+            return report
+        cache = EmbeddingCache(settings.data_dir / "cache" / "embeddings.sqlite3")
+        try:
+            chunk_vectors = _embed_cached([c.embed_text for c in chunks], cache, report, progress)
+            faq_vectors = _embed_cached([text for entry in faq for text in entry.phrasings], cache, report, progress)
+            records = [
+                DocumentRecord(
+                    doc.path,
+                    doc.title,
+                    doc.source,
+                    doc.reviewed,
+                    doc.review_by,
+                    doc.content_hash,
+                    tuple(c.id for c in chunks_by_doc[doc.path]),
+                )
+                for doc in docs
+            ]
+            info = build_generation(
+                index_dir,
+                knowledge_hash=fingerprint,
+                documents=records,
+                chunks=chunks,
+                chunk_vectors=chunk_vectors,
+                faq=faq,
+                faq_vectors=faq_vectors,
+            )
+            publish(index_dir, info)
+            keep = {_text_key(c.embed_text) for c in chunks} | {_text_key(t) for e in faq for t in e.phrasings}
+            cache.retain(keep)
+        finally:
+            cache.close()
+        prune_generations(index_dir)
+        report.published, report.version = True, info.version
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,102 @@
+"""One settings object for the whole product, read from the environment (prefix ``BOT_``) and ``.env``.
+
+Every message a patient can see, every threshold and every limit lives here, so a clinic changes behaviour
+without touching code, and tests build a ``Settings`` with a temporary data dir instead of patching globals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_DISCLAIMER = (
+    "This assistant shares general education from our clinic's documents. It is not medical advice, "
+    "cannot diagnose or treat you, and does not replace your own doctor. If you think you have a medical "
+    "emergency, call 911."
+)
+DEFAULT_EMERGENCY_MESSAGE = (
+    "**This may be a medical emergency. Call 911 or go to the nearest emergency department now.** "
+    "Do not wait for a reply from the clinic or this chat. If you can, ask someone to stay with you."
+)
+DEFAULT_CRISIS_MESSAGE = (
+    "**I'm really sorry you're going through this. You don't have to face it alone.** "
+    "Please call or text **988** to reach the 988 Suicide & Crisis Lifeline: it is free, confidential and "
+    "open 24 hours a day. If you are in immediate danger, call **911** now."
+)
+DEFAULT_PERSONAL_ADVICE_MESSAGE = (
+    "I can't give personal medical advice, such as whether a treatment is right for you, a diagnosis, or "
+    "changes to your medicines or doses. Please talk this over with your care team: {contact}"
+)
+DEFAULT_OUT_OF_SCOPE_MESSAGE = (
+    "I can only answer questions about the topics in our clinic's patient materials, such as stem cell "
+    "therapy for autoimmune diseases, its evidence, risks and costs. You could ask, for example:"
+)
+DEFAULT_NO_ANSWER_MESSAGE = "I'm sorry, our materials don't cover that question. Our care team can help: {contact}"
+DEFAULT_EMPTY_QUESTION_MESSAGE = "Please type a question, for example: “What are mesenchymal stem cells?”"
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Environment variables are ``BOT_<FIELD>``, except the Chroma server ones."""
+
+    model_config = SettingsConfigDict(env_prefix="BOT_", env_file=".env", extra="ignore", populate_by_name=True)
+
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    data_dir: Path = PROJECT_ROOT / "data"
+
+    # Branding and patient-facing messages (US defaults).
+    clinic_name: str = "Stem Cell Therapy Patient Education"
+    clinic_contact: str = "call the clinic during opening hours or use the patient portal."
+    disclaimer: str = DEFAULT_DISCLAIMER
+    emergency_message: str = DEFAULT_EMERGENCY_MESSAGE
+    crisis_message: str = DEFAULT_CRISIS_MESSAGE
+    personal_advice_message: str = DEFAULT_PERSONAL_ADVICE_MESSAGE
+    out_of_scope_message: str = DEFAULT_OUT_OF_SCOPE_MESSAGE
+    no_answer_message: str = DEFAULT_NO_ANSWER_MESSAGE
+    empty_question_message: str = DEFAULT_EMPTY_QUESTION_MESSAGE
+
+    # Retrieval and answering. Thresholds are cosine similarities of the bundled model, calibrated on the
+    # labelled probes in tests/probes (see docs/safety.md).
+    top_k: int = 5
+    scope_threshold: float = 0.22
+    answer_threshold: float = 0.38
+    faq_threshold: float = 0.82
+    max_answer_sentences: int = 3
+    max_citations: int = 3
+    suggestions: int = 3
+
+    # Input limits.
+    max_question_chars: int = 1000
+    max_history_messages: int = 20
+    max_history_chars: int = 8000
+    max_body_bytes: int = 64_000
+
+    # Web.
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    admin_user: str | None = None
+    admin_password: str | None = None
+
+    # Chroma server mode (scale-out). Unset means the embedded PersistentClient under data_dir.
+    chroma_host: str | None = Field(default=None, validation_alias=AliasChoices("CHROMA_HOST", "chroma_host"))
+    chroma_port: int = Field(default=8000, validation_alias=AliasChoices("CHROMA_PORT", "chroma_port"))
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Accept a comma-separated string from the environment as well as a list."""
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @property
+    def index_dir(self) -> Path:
+        """Where index generations and the active pointer live."""
+        return self.data_dir / "index"
+
+    def with_contact(self, message: str) -> str:
+        """Fill the clinic's contact into a message template."""
+        return message.replace("{contact}", self.clinic_contact)

@@ -1,0 +1,103 @@
+"""The public REST API (ARCHITECTURE section 4): ``POST /api/ask`` and ``GET /healthz``.
+
+Every failure a client can cause is a 4xx with a JSON body saying what is wrong; no input reaches a 5xx.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.conversation import Assistant, Turn
+from bot.index import IndexNotReady
+from bot.safety import InputRejected
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class HistoryMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class AskRequest(BaseModel):
+    """The body of ``POST /api/ask``; unknown keys are refused so that typos are caught, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    history: list[HistoryMessage] = Field(default_factory=list)
+    session_id: str | None = Field(default=None, max_length=200)
+
+
+def error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+
+
+def check_history(history: list[HistoryMessage], settings: Settings) -> list[Turn]:
+    """History within the configured limits, as conversation turns."""
+    if len(history) > settings.max_history_messages:
+        raise InputRejected(413, f"history has {len(history)} messages; the limit is {settings.max_history_messages}")
+    total = sum(len(m.content) for m in history)
+    if total > settings.max_history_chars:
+        raise InputRejected(413, f"history has {total} characters; the limit is {settings.max_history_chars}")
+    return [Turn(m.role, m.content) for m in history]
+
+
+def build_router(assistant: Assistant) -> APIRouter:
+    router = APIRouter()
+    settings = assistant.settings
+
+    # Sync handlers: FastAPI runs them in its thread pool, so the CPU-bound model call never blocks the loop.
+    @router.post("/api/ask")
+    def ask(body: AskRequest) -> JSONResponse:
+        try:
+            turns = check_history(body.history, settings)
+            answer = assistant.ask(body.question, turns)
+        except InputRejected as exc:
+            return error(exc.status, "invalid_question", exc.reason)
+        except IndexNotReady as exc:
+            return error(503, "index_not_ready", str(exc))
+        return JSONResponse(answer.to_dict())
+
+    @router.get("/healthz")
+    def healthz() -> JSONResponse:
+        try:
+            info = assistant.live.current().info
+        except IndexNotReady:
+            return JSONResponse(
+                {"status": "no_index", "index_version": None, "documents": 0, "chunks": 0}, status_code=503
+            )
+        return JSONResponse(
+            {"status": "ok", "index_version": info.version, "documents": info.documents, "chunks": info.chunks}
+        )
+
+    return router
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """JSON reasons for malformed requests; never echo the input, never show a stack trace."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return error(400, "invalid_json", "the request body is not valid JSON")
+        details = [
+            {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e.get("msg", "")}
+            for e in errors
+        ][:10]
+        return error(422, "invalid_request", "the request body does not match the API", details=details)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return error(500, "internal_error", "something went wrong on our side; please try again")

@@ -1,0 +1,125 @@
+"""The patient chat page (Gradio): clinic name, a disclaimer banner that never scrolls away, example
+questions, and replies with their numbered sources in a collapsible block and like/dislike buttons."""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+import gradio as gr
+
+from bot.answering import Answer
+from bot.conversation import Assistant, Turn
+from bot.index import IndexNotReady
+from bot.safety import InputRejected
+
+log = logging.getLogger(__name__)
+
+CSS = """
+#disclaimer-banner { position: sticky; top: 0; z-index: 10; border-left: 4px solid #b45309;
+  background: #fffbeb; color: #451a03; padding: 10px 14px; border-radius: 6px; }
+#disclaimer-banner p { margin: 0; }
+.reply-disclaimer { font-size: 0.85em; color: #57534e; }
+details.sources summary { cursor: pointer; font-weight: 600; }
+"""
+UNAVAILABLE = "Sorry, the assistant is not available right now. Please try again in a moment, or contact the clinic."
+
+
+def message_text(content: Any) -> str:
+    """Plain text of a Gradio message, whether it arrives as a string or as a list of typed parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("content") or "")
+    if isinstance(content, list):
+        return " ".join(message_text(part) for part in content)
+    return ""
+
+
+def render_reply(answer: Answer) -> str:
+    """Markdown for one reply: the answer, its sources (collapsible), and the disclaimer, always."""
+    parts = [answer.answer]
+    if answer.citations:
+        items = "".join(
+            "<li><b>[{id}] {title}</b>{section}{reviewed}<br>{snippet}</li>".format(
+                id=c.id,
+                title=html.escape(c.title),
+                section=f" — {html.escape(c.section)}" if c.section else "",
+                reviewed=f" <i>(reviewed {html.escape(c.reviewed)})</i>" if c.reviewed else "",
+                snippet=html.escape(c.snippet),
+            )
+            for c in answer.citations
+        )
+        parts.append(
+            f'<details class="sources"><summary>Sources ({len(answer.citations)})</summary><ol class="source-list">{items}</ol></details>'
+        )
+    if answer.suggestions:
+        parts.append("**You could also ask:** " + " · ".join(html.escape(s) for s in answer.suggestions))
+    parts.append(f'<p class="reply-disclaimer"><i>{html.escape(answer.disclaimer)}</i></p>')
+    return "\n\n".join(parts)
+
+
+def build_chat(assistant: Assistant) -> gr.Blocks:
+    settings = assistant.settings
+
+    def respond(message: str, history: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+        turns = [Turn(m.get("role", "user"), message_text(m.get("content"))) for m in history or []]
+        turns = turns[-settings.max_history_messages :]
+        try:
+            reply = render_reply(assistant.ask(message or "", turns))
+        except InputRejected as exc:
+            reply = settings.empty_question_message if exc.status == 400 else f"Sorry, {exc.reason}."
+            reply += f'\n\n<p class="reply-disclaimer"><i>{html.escape(settings.disclaimer)}</i></p>'
+        except IndexNotReady:
+            reply = UNAVAILABLE
+        shown = html.escape(message or "", quote=False)
+        return "", [*(history or []), {"role": "user", "content": shown}, {"role": "assistant", "content": reply}]
+
+    def ask(question: str) -> dict[str, Any]:
+        """Answer one question, as the REST API does (for gradio_client)."""
+        try:
+            return assistant.ask(question).to_dict()
+        except InputRejected as exc:
+            return {"error": "invalid_question", "message": exc.reason, "disclaimer": settings.disclaimer}
+
+    def feedback(data: gr.LikeData) -> None:
+        # Nothing is stored by default (privacy); the staff insights feature records this when enabled.
+        gr.Info("Thank you for your feedback.")
+
+    examples = [entry.question for entry in _examples(assistant)]
+    with gr.Blocks(title=settings.clinic_name, fill_height=True) as demo:
+        gr.Markdown(f"# {html.escape(settings.clinic_name)}", elem_id="clinic-name")
+        gr.Markdown(f"**Please note:** {html.escape(settings.disclaimer)}", elem_id="disclaimer-banner")
+        chatbot = gr.Chatbot(
+            label="Chat",
+            elem_id="chat",
+            height=520,
+            feedback_options=("Like", "Dislike"),
+            placeholder="Ask about stem cell therapy, its evidence, risks and costs.",
+            buttons=["copy"],
+        )
+        with gr.Row():
+            box = gr.Textbox(
+                placeholder="Type your question and press Enter",
+                show_label=False,
+                scale=8,
+                max_length=settings.max_question_chars,
+                elem_id="question",
+                autofocus=True,
+            )
+            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+        if examples:
+            gr.Examples(examples=examples, inputs=box, label="Example questions")
+        box.submit(respond, [box, chatbot], [box, chatbot], api_visibility="private")
+        send.click(respond, [box, chatbot], [box, chatbot], api_visibility="private")
+        chatbot.like(feedback, None, None, api_visibility="private")
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def _examples(assistant: Assistant) -> list[Any]:
+    try:
+        return list(assistant.live.current().faq[:4])
+    except IndexNotReady:
+        return []

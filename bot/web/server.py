@@ -1,0 +1,25 @@
+"""Build the one FastAPI app: REST API first, then the Gradio patient chat mounted at ``/``."""
+
+from __future__ import annotations
+
+import gradio as gr
+from fastapi import FastAPI
+
+from bot.conversation import Assistant
+from bot.settings import Settings
+from bot.web.api import build_router, install_error_handlers
+from bot.web.chat import CSS, build_chat
+from bot.web.limits import BodySizeLimit
+
+
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
+    """The whole web app. Pass an ``Assistant`` to share one (tests do); otherwise one is built."""
+    settings = settings or Settings()
+    assistant = assistant or Assistant(settings)
+    app = FastAPI(title=settings.clinic_name, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # API routes are registered before the Gradio mount so that they take precedence over it.
+    app.include_router(build_router(assistant))
+    app.state.assistant = assistant
+    return gr.mount_gradio_app(app, build_chat(assistant), path="/", css=CSS, footer_links=[], theme=gr.themes.Soft())
