@@ -146,6 +146,7 @@ def extractive_draft(
     idf = {term: lexical.idf(term) for term in query_terms}
     candidates: list[tuple[float, int, int, str]] = []  # score, chunk rank, position, sentence
     by_place: dict[tuple[int, int], tuple[float, int, int, str]] = {}
+    relevance: dict[tuple[float, int, int, str], float] = {}
     for rank, result in enumerate(usable):
         sentences = [s for s in split_sentences(result.chunk.text) if _answerable(s)]
         previous = 0.0
@@ -156,13 +157,15 @@ def extractive_draft(
             # the best chunk's opening sentence usually states its topic; later chunks must earn their place
             prior = (OPENING_BONUS if position == 0 and rank == 0 else 0.0) - RANK_PENALTY * rank
             candidates.append((lexical + carried + prior, rank, position, sentence))
+            relevance[candidates[-1]] = lexical + carried
             by_place[(rank, position)] = candidates[-1]
             previous = lexical
     if not candidates:
         return None
     ranked = sorted(candidates, key=lambda c: c[0], reverse=True)
-    floor = ranked[0][0] * KEEP_RATIO
-    chosen = [c for c in ranked[:max_sentences] if c[0] >= floor]
+    # the floor compares relevance alone: position bonuses order sentences but never make filler relevant
+    floor = max(relevance.values()) * KEEP_RATIO - 1e-9
+    chosen = [c for c in ranked[:max_sentences] if relevance[c] >= floor]
     # "All three had severe vision loss" means nothing without the sentence that says who they were
     for _, rank, position, sentence in list(chosen):
         before = by_place.get((rank, position - 1))

@@ -16,18 +16,18 @@ import numpy as np
 from bot import embedding
 from bot.answering import Answer, Draft, best_faq, escape, extractive_draft, faq_draft, suggest
 from bot.index import LiveIndex
-from bot.retrieval import Retriever
+from bot.retrieval import Retriever, tokenize
 from bot.safety import Kind, clean_text, triage, validate_question
 from bot.settings import Settings
 
 Encoder = Callable[[list[str]], np.ndarray]
 
-_FOLLOW_UP = re.compile(
-    r"^(?:and|also|what about|how about|and what about|what of|but|so)\b"
-    r"|\b(?:it|its|they|them|their|this|that|these|those|he|she)\b",
-    re.IGNORECASE,
+_ELLIPSIS = re.compile(
+    r"^(?:and |but |so )?(?:what|how) about\s+(?P<topic>.+?)[?.!]*$|^and\s+(?P<bare>.+?)[?.!]*$", re.IGNORECASE
 )
+_REFERENCE = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|he|she|there)\b", re.IGNORECASE)
 FOLLOW_UP_MAX_WORDS = 8
+Rarity = Callable[[str], float]
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,31 @@ class Turn:
     content: str
 
 
-def condense(question: str, history: Sequence[Turn]) -> str:
-    """Make a short follow-up stand alone by joining it to the patient's previous question.
+def _swap_topic(previous: str, topic: str, rarity: Rarity) -> str:
+    """Put ``topic`` in place of the previous question's most topical word (rare, and used in headings)."""
+    words = re.findall(r"[\w'-]+", previous)
+    scored = [(rarity(tokens[0]), word) for word in words if (tokens := tokenize(word))]
+    if not scored:
+        return f"{previous} {topic}"
+    _, word = max(scored)
+    return re.sub(rf"\b{re.escape(word)}\b", topic, previous, count=1)
 
-    "where do they come from?" after "what are mesenchymal stem cells?" retrieves about MSCs. Questions that
-    already stand on their own pass through unchanged.
+
+def condense(question: str, history: Sequence[Turn], rarity: Rarity | None = None) -> str:
+    """Make a short follow-up stand alone, using the patient's previous question.
+
+    - "what about lupus?" after "does it work for MS?" becomes "does it work for lupus?": the previous
+      question's most specific word is replaced by the new topic;
+    - "where do they come from?" after "what are MSCs?" is joined to it, so "they" has its referent.
+    Questions that stand on their own pass through unchanged.
     """
     previous = next((turn.content for turn in reversed(history) if turn.role == "user" and turn.content.strip()), None)
-    if previous is None:
+    if previous is None or len(question.split()) > FOLLOW_UP_MAX_WORDS:
         return question
-    if len(question.split()) <= FOLLOW_UP_MAX_WORDS and _FOLLOW_UP.search(question):
+    ellipsis = _ELLIPSIS.match(question.strip())
+    if ellipsis and rarity is not None:
+        return _swap_topic(previous, ellipsis.group("topic") or ellipsis.group("bare"), rarity)
+    if ellipsis or _REFERENCE.search(question):
         return f"{previous} {question}"
     return question
 
@@ -70,9 +85,10 @@ class Assistant:
         if verdict.kind is Kind.EMERGENCY:
             return self.finalize(Draft(Kind.EMERGENCY, self.settings.emergency_message))
 
-        query = condense(question, [Turn(t.role, clean_text(t.content)) for t in history])
-        vector = self.encode([query])[0]
         snapshot = self.live.current()
+        rarity = self.retriever.lexical_for(snapshot).topicality
+        query = condense(question, [Turn(t.role, clean_text(t.content)) for t in history], rarity)
+        vector = self.encode([query])[0]
         settings = self.settings
         faq = best_faq(snapshot, vector)
         results = self.retriever.search(snapshot, query, vector, settings.top_k)

@@ -59,6 +59,7 @@ QUESTION_WORDS = (
     "okay",
 )
 """Words of asking rather than of the topic: they must not count as content the documents lack."""
+HEADING_WEIGHT = 2.0
 STOPWORDS = sorted(set(STOPWORDS_EN_PLUS) | set(QUESTION_WORDS))
 
 
@@ -95,8 +96,11 @@ def tokenize(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 over chunks (context and text), built once per index generation, plus term rarity."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], headings: Sequence[str] = ()) -> None:
         self._size = len(texts)
+        self._heading_terms = (
+            frozenset(term for tokens in tokenize_many(headings) for term in tokens) if headings else frozenset()
+        )
         self._bm25 = bm25s.BM25()
         tokens = tokenize_many(texts) if texts else []
         self._terms = [frozenset(t) for t in tokens]
@@ -117,6 +121,10 @@ class LexicalIndex:
         """BM25's inverse document frequency: a word no chunk has is the rarest of all."""
         df = self._df.get(term, 0)
         return math.log(1 + (self._size - df + 0.5) / (df + 0.5))
+
+    def topicality(self, term: str) -> float:
+        """How much a word names a topic: rare, and used in headings (which name what sections are about)."""
+        return self.idf(term) * (HEADING_WEIGHT if term in self._heading_terms else 1.0)
 
     def coverage(self, terms: Sequence[str], position: int) -> float:
         """Share of the question's content (weighted by rarity) that one chunk contains."""
@@ -149,7 +157,8 @@ class Retriever:
     def lexical_for(self, snapshot: Snapshot) -> LexicalIndex:
         cached = self._lexical
         if cached is None or cached[0] != snapshot.info.version:
-            cached = (snapshot.info.version, LexicalIndex([c.embed_text for c in snapshot.chunks]))
+            texts = [c.embed_text for c in snapshot.chunks]
+            cached = (snapshot.info.version, LexicalIndex(texts, [c.context for c in snapshot.chunks]))
             self._lexical = cached
         return cached[1]
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.conversation import Assistant, Turn
 from bot.index import IndexNotReady
@@ -19,6 +20,7 @@ from bot.safety import InputRejected
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+HTTP_ERROR_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large", 415: "unsupported_media_type"}
 
 
 class HistoryMessage(BaseModel):
@@ -96,6 +98,12 @@ def install_error_handlers(app: FastAPI) -> None:
             for e in errors
         ][:10]
         return error(422, "invalid_request", "the request body does not match the API", details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI answers an undecodable body with a bare 400; give it the same shape as every other error
+        code = "invalid_json" if exc.status_code == 400 else HTTP_ERROR_CODES.get(exc.status_code, "http_error")
+        return error(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,104 @@
+"""Shared fixtures: the real bundled model, a real Chroma index in a temp dir, and the real app over HTTP.
+
+The index is built once per session from the shipped ``knowledge/`` folder (two documents and the FAQ: small
+enough to be fast, and the same content patients see).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.conversation import Assistant
+from bot.ingestion import ingest
+from bot.settings import PROJECT_ROOT, Settings
+
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_responds(url: str, timeout: float = 90.0, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2.0).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} did not respond within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings on a private data dir, reading the shipped knowledge folder."""
+    return Settings(data_dir=tmp_path_factory.mktemp("data"), knowledge_dir=PROJECT_ROOT / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def published(settings: Settings) -> Settings:
+    report = ingest(settings)
+    assert report.published, report
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(published: Settings) -> Assistant:
+    return Assistant(published)
+
+
+def copy_knowledge(target: Path) -> Path:
+    """A private, editable copy of the shipped knowledge folder."""
+    shutil.copytree(PROJECT_ROOT / "knowledge", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def server(published: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app (``python app.py``) in its own process on a free port; yields its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "BOT_DATA_DIR": str(published.data_dir),
+        "BOT_KNOWLEDGE_DIR": str(published.knowledge_dir),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    log = open(tmp_path_factory.mktemp("server") / "server.log", "w+")
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_responds(f"{base}/healthz", process=process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.seek(0)
+        tail = log.read()[-3000:]
+        log.close()
+        if process.returncode not in (0, -15, None):
+            print(tail)

@@ -1,0 +1,103 @@
+"""The real app in its own process, over HTTP: the REST contract, malformed input, and the Gradio endpoint."""
+
+import httpx
+import pytest
+from gradio_client import Client
+
+from bot.settings import Settings
+
+CITATION_KEYS = {"id", "title", "source", "section", "snippet", "score", "reviewed"}
+ANSWER_KEYS = {"answer", "kind", "citations", "disclaimer", "suggestions", "index_version", "reply_id"}
+
+
+def ask(server: str, **body) -> httpx.Response:
+    return httpx.post(f"{server}/api/ask", json=body, timeout=30)
+
+
+def test_healthz_reports_the_active_index(server: str, published: Settings) -> None:
+    health = httpx.get(f"{server}/healthz").json()
+    assert health["status"] == "ok"
+    assert health["index_version"].startswith("kb-")
+    assert health["documents"] == 2 and health["chunks"] > 10
+
+
+def test_ask_returns_the_contract(server: str) -> None:
+    response = ask(server, question="What are mesenchymal stem cells?")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == ANSWER_KEYS
+    assert body["kind"] == "answer" and "[1]" in body["answer"]
+    assert body["citations"] and set(body["citations"][0]) == CITATION_KEYS
+    assert body["disclaimer"] == Settings().disclaimer
+    assert body["index_version"] == httpx.get(f"{server}/healthz").json()["index_version"]
+
+
+def test_chest_pain_goes_to_911_and_weather_is_out_of_scope(server: str) -> None:
+    emergency = ask(server, question="I have crushing chest pain").json()
+    assert emergency["kind"] == "emergency" and "911" in emergency["answer"] and not emergency["citations"]
+    weather = ask(server, question="what's the weather in Paris").json()
+    assert weather["kind"] == "out_of_scope" and not weather["citations"]
+    assert weather["disclaimer"] == emergency["disclaimer"]
+
+
+def test_history_is_accepted(server: str) -> None:
+    body = ask(
+        server,
+        question="where do they come from?",
+        history=[
+            {"role": "user", "content": "What are mesenchymal stem cells?"},
+            {"role": "assistant", "content": "…"},
+        ],
+        session_id="abc",
+    ).json()
+    assert body["kind"] == "answer" and "bone marrow" in body["answer"]
+
+
+@pytest.mark.parametrize(
+    ("content", "headers", "status", "error"),
+    [
+        (b"{not json", {"content-type": "application/json"}, 400, "invalid_json"),
+        (b"[]", {"content-type": "application/json"}, 422, "invalid_request"),
+        (b'{"question": 5}', {"content-type": "application/json"}, 422, "invalid_request"),
+        (b'{"question": null}', {"content-type": "application/json"}, 422, "invalid_request"),
+        (b"{}", {"content-type": "application/json"}, 422, "invalid_request"),
+        (b'{"question": "hi", "extra": 1}', {"content-type": "application/json"}, 422, "invalid_request"),
+        (
+            b'{"question": "hi", "history": [{"role": "system", "content": "x"}]}',
+            {"content-type": "application/json"},
+            422,
+            "invalid_request",
+        ),
+        (b'{"question": "   "}', {"content-type": "application/json"}, 400, "invalid_question"),
+        (b'{"question": "' + b"a" * 1500 + b'"}', {"content-type": "application/json"}, 413, "invalid_question"),
+        (b'{"question": "' + b"a" * 70_000 + b'"}', {"content-type": "application/json"}, 413, "body_too_large"),
+        (b"question=hi", {"content-type": "application/x-www-form-urlencoded"}, 422, "invalid_request"),
+        (b"\xff\xfe\x00", {"content-type": "application/json"}, 400, "invalid_json"),
+    ],
+)
+def test_malformed_bodies_get_a_4xx_with_a_json_reason(
+    server: str, content: bytes, headers: dict, status: int, error: str
+) -> None:
+    response = httpx.post(f"{server}/api/ask", content=content, headers=headers, timeout=30)
+    assert response.status_code == status
+    assert response.json()["error"] == error
+    assert "Traceback" not in response.text
+
+
+def test_too_much_history_is_refused(server: str) -> None:
+    history = [{"role": "user", "content": "hello"}] * 50
+    response = ask(server, question="What is Ryoncil?", history=history)
+    assert response.status_code == 413 and "history" in response.json()["message"]
+
+
+def test_gradio_endpoint_through_gradio_client(server: str) -> None:
+    client = Client(f"{server}/", verbose=False)
+    result = client.predict("Is stem cell therapy FDA-approved for autoimmune diseases?", api_name="/ask")
+    assert result["kind"] == "answer"
+    assert result["citations"][0]["section"] == "Regulatory status in the United States"
+    assert result["disclaimer"] == Settings().disclaimer
+
+
+def test_chat_page_is_served(server: str) -> None:
+    page = httpx.get(f"{server}/", timeout=30)
+    assert page.status_code == 200 and "<html" in page.text.lower()

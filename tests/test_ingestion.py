@@ -1,0 +1,102 @@
+"""Ingest into a real Chroma store in a temp dir, with the real model."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import Assistant
+from bot.index import LiveIndex, read_active
+from bot.ingestion import ingest
+from bot.settings import Settings
+from tests.conftest import copy_knowledge
+
+DOC = """---
+title: Aftercare Notes
+source: clinic
+reviewed: 2026-01-01
+---
+## Rest after the procedure
+
+Patients rest for two days after the fat harvest and avoid heavy lifting for a week.
+"""
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Settings:
+    return Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
+
+
+def test_first_ingest_publishes_and_second_is_a_no_op(kb: Settings) -> None:
+    first = ingest(kb)
+    assert first.published and first.exit_code == 0
+    assert sorted(first.added) == ["stem-cell-therapy-the-balanced-picture.md", "stem-cells-for-autoimmune-diseases.md"]
+    assert first.embedded >= first.chunks > 10
+    second = ingest(kb)
+    assert second.up_to_date and not second.published
+    assert second.embedded == 0 and second.version == first.version
+    assert read_active(kb.index_dir).version == first.version
+
+
+def test_changed_and_new_documents_reuse_cached_embeddings(kb: Settings) -> None:
+    first = ingest(kb)
+    (kb.knowledge_dir / "aftercare.md").write_text(DOC)
+    report = ingest(kb)
+    assert report.published and report.added == ["aftercare.md"]
+    assert report.embedded == 1  # only the new document's one chunk reached the model
+    assert report.chunks == first.chunks + 1
+    live = LiveIndex(kb.index_dir).current()
+    assert live.info.documents == 3
+    assert len({c.id for c in live.chunks}) == len(live.chunks) == report.chunks  # no duplicates
+
+
+def test_removed_document_is_never_cited_again(kb: Settings) -> None:
+    (kb.knowledge_dir / "aftercare.md").write_text(DOC)
+    ingest(kb)
+    assistant = Assistant(kb)
+    before = assistant.ask("How long do patients rest after the fat harvest?")
+    assert any(c.title == "Aftercare Notes" for c in before.citations)
+    (kb.knowledge_dir / "aftercare.md").unlink()
+    report = ingest(kb)
+    assert report.removed == ["aftercare.md"]
+    after = assistant.ask("How long do patients rest after the fat harvest?")  # same process: follows the flip
+    assert all(c.title != "Aftercare Notes" for c in after.citations)
+    assert after.index_version == report.version
+
+
+def test_bad_files_are_reported_and_good_ones_still_ingested(kb: Settings) -> None:
+    (kb.knowledge_dir / "empty.md").write_text("")
+    (kb.knowledge_dir / "photo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (kb.knowledge_dir / "old.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (kb.knowledge_dir / "tool.exe").write_bytes(b"MZ")
+    outside = kb.knowledge_dir.parent / "secret.md"
+    outside.write_text("# Secret\n\nNot for patients.")
+    (kb.knowledge_dir / "link.md").symlink_to(outside)
+    report = ingest(kb)
+    assert report.published and report.exit_code == 1
+    reasons = {f.path: f.reason for f in report.failed}
+    assert set(reasons) == {"empty.md", "photo.md", "old.txt", "tool.exe", "link.md"}
+    assert "outside" in reasons["link.md"]
+    assert len(report.added) == 2
+
+
+def test_nothing_valid_publishes_nothing_and_keeps_the_live_index(kb: Settings, tmp_path: Path) -> None:
+    live_version = ingest(kb).version
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "empty.md").write_text("")
+    report = ingest(kb.model_copy(update={"knowledge_dir": broken}))
+    assert not report.published and report.exit_code == 2
+    assert read_active(kb.index_dir).version == live_version
+
+
+def test_faq_entry_citing_a_missing_document_is_reported(kb: Settings) -> None:
+    (kb.knowledge_dir / "stem-cells-for-autoimmune-diseases.md").unlink()
+    report = ingest(kb)
+    assert report.published
+    assert any(f.path == "faq.yaml" and "how-it-might-work" in f.reason for f in report.failed)
+
+
+def test_dry_run_writes_nothing(kb: Settings) -> None:
+    report = ingest(kb, dry_run=True)
+    assert report.dry_run and not report.published and report.exit_code == 0
+    assert report.added and read_active(kb.index_dir) is None

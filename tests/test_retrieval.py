@@ -1,0 +1,47 @@
+from bot import embedding
+from bot.conversation import Assistant
+from bot.retrieval import HybridRetriever, LexicalIndex, reciprocal_rank_fusion, tokenize
+
+
+def test_rrf_rewards_agreement_between_rankings() -> None:
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]], [1.0, 1.0], k=60)
+    assert max(fused, key=fused.get) == 1  # ranked 1st and 2nd beats 3rd and 1st
+    assert fused[4] < fused[2] < fused[1]
+    assert set(fused) == {1, 2, 3, 4}
+
+
+def test_tokenize_drops_question_words_and_stems() -> None:
+    assert tokenize("Can you tell me about the costs of treatments?") == ["cost", "treatment"]
+
+
+def test_lexical_coverage_weighs_rare_words() -> None:
+    lexical = LexicalIndex(["stem cells trial MESEMS", "stem cells", "stem cells cost"])
+    assert lexical.idf("mesem") > lexical.idf("stem")
+    assert lexical.coverage(tokenize("MESEMS trial"), 0) == 1.0
+    assert lexical.coverage(tokenize("MESEMS trial"), 1) == 0.0
+    assert lexical.coverage(tokenize("weather Paris"), 0) == 0.0
+
+
+def search(assistant: Assistant, question: str):
+    snapshot = assistant.live.current()
+    return assistant.retriever.search(snapshot, question, embedding.encode([question])[0], 5)
+
+
+def test_dense_side_finds_a_paraphrase(assistant: Assistant) -> None:
+    top = search(assistant, "how pricey is the procedure and will my insurer pay")[0]
+    assert top.chunk.section == "Costs and insurance"
+    assert top.similarity > 0.4
+
+
+def test_lexical_side_finds_a_rare_name_the_model_does_not_know(assistant: Assistant) -> None:
+    results = search(assistant, "MESEMS")
+    assert results[0].chunk.section == "What the evidence shows: multiple sclerosis"
+    assert results[0].coverage == 1.0
+
+
+def test_langchain_retriever_returns_documents_with_scores(assistant: Assistant) -> None:
+    retriever = HybridRetriever(retriever=assistant.retriever, encode=embedding.encode, k=3)
+    docs = retriever.invoke("What is Ryoncil approved for?")
+    assert len(docs) == 3
+    assert docs[0].metadata["section"] == "Which stem cell products are FDA-approved"
+    assert "Ryoncil" in docs[0].page_content
