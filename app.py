@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 
 import uvicorn
 
@@ -18,8 +19,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     embedding.load_model()  # load once before the first patient waits for it
-    uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level="info")
+    # No access log: it would record patients' IP addresses (see docs/privacy.md).
+    uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level="info", access_log=False)
 
 
 if __name__ == "__main__":

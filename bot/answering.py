@@ -7,7 +7,6 @@ claims: the bot can only repeat what the clinic's materials say.
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from bot.faq import FaqEntry
 from bot.index import Snapshot
 from bot.retrieval import LexicalIndex, ScoredChunk, tokenize
 from bot.safety import Kind
+from bot.sanitize import markdown_text, plain_text
 
 SNIPPET_CHARS = 240
 MIN_SENTENCE_WORDS = 4
@@ -86,12 +86,12 @@ class Answer:
 
 
 def escape(text: str) -> str:
-    """Show any HTML in source text as text: documents and questions never inject markup."""
-    return html.escape(text, quote=False)
+    """Show any HTML in source text as text, and keep only safe links: documents never inject markup."""
+    return markdown_text(text)
 
 
 def _snippet(text: str) -> str:
-    text = " ".join(text.split())
+    text = " ".join(plain_text(text).split())
     if len(text) <= SNIPPET_CHARS:
         return text
     return text[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"

@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64_000
 
     # Web.
+    rate_limit: str = "60/minute"  # per client address, for the API and the chat; empty disables
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_user: str | None = None
     admin_password: str | None = None

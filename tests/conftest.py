@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -69,36 +70,41 @@ def copy_knowledge(target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def server(published: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app (``python app.py``) in its own process on a free port; yields its base URL."""
+@contextmanager
+def running_app(settings: Settings, log_dir: Path, **env_overrides: str) -> Iterator[str]:
+    """``python app.py`` in its own process on a free port, as patients reach it; yields its base URL."""
     port = free_port()
     env = {
         **os.environ,
-        "BOT_DATA_DIR": str(published.data_dir),
-        "BOT_KNOWLEDGE_DIR": str(published.knowledge_dir),
+        "BOT_DATA_DIR": str(settings.data_dir),
+        "BOT_KNOWLEDGE_DIR": str(settings.knowledge_dir),
         "GRADIO_ANALYTICS_ENABLED": "False",
+        **env_overrides,
     }
-    log = open(tmp_path_factory.mktemp("server") / "server.log", "w+")
-    process = subprocess.Popen(
-        [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_responds(f"{base}/healthz", process=process)
-        yield base
-    finally:
-        process.terminate()
+    with open(log_dir / f"server-{port}.log", "w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.seek(0)
-        tail = log.read()[-3000:]
-        log.close()
-        if process.returncode not in (0, -15, None):
-            print(tail)
+            wait_until_responds(f"{base}/healthz", process=process)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.seek(0)
+            assert "Traceback" not in log.read(), f"the server logged an error; see {log.name}"
+
+
+@pytest.fixture(scope="session")
+def server(published: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app over HTTP, shared by the integration and browser tests (rate limit off: one client)."""
+    with running_app(published, tmp_path_factory.mktemp("server"), BOT_RATE_LIMIT="") as base:
+        yield base

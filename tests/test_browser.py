@@ -62,7 +62,5 @@ def test_emergency_message_shows_in_the_chat(browser, server: str) -> None:
     page.goto(server + "/", wait_until="networkidle")
     page.locator("#question textarea").fill("I have crushing chest pain")
     page.locator("#ask").click()
-    page.wait_for_function(
-        "() => document.querySelector('#chat').innerText.includes('911')", timeout=30_000
-    )
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('911')", timeout=30_000)
     assert "emergency department" in page.locator("#chat").inner_text()

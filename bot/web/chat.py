@@ -13,6 +13,8 @@ from bot.answering import Answer
 from bot.conversation import Assistant, Turn
 from bot.index import IndexNotReady
 from bot.safety import InputRejected
+from bot.sanitize import html_fragment, markdown_text
+from bot.web.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -51,33 +53,46 @@ def render_reply(answer: Answer) -> str:
             )
             for c in answer.citations
         )
-        parts.append(
-            f'<details class="sources"><summary>Sources ({len(answer.citations)})</summary><ol class="source-list">{items}</ol></details>'
-        )
+        summary = f"<summary>Sources ({len(answer.citations)})</summary>"
+        parts.append(f'<details class="sources">{summary}<ol class="source-list">{items}</ol></details>')
     if answer.suggestions:
         parts.append("**You could also ask:** " + " · ".join(html.escape(s) for s in answer.suggestions))
     parts.append(f'<p class="reply-disclaimer"><i>{html.escape(answer.disclaimer)}</i></p>')
-    return "\n\n".join(parts)
+    return html_fragment("\n\n".join(parts))
 
 
-def build_chat(assistant: Assistant) -> gr.Blocks:
+def _client(request: gr.Request | None) -> str:
+    return request.client.host if request is not None and request.client is not None else "unknown"
+
+
+def build_chat(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.Blocks:
     settings = assistant.settings
+    limiter = limiter or RateLimiter("")
+    footer = f'<p class="reply-disclaimer"><i>{html.escape(settings.disclaimer)}</i></p>'
 
-    def respond(message: str, history: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-        turns = [Turn(m.get("role", "user"), message_text(m.get("content"))) for m in history or []]
-        turns = turns[-settings.max_history_messages :]
+    def reply_for(message: str, turns: list[Turn], request: gr.Request | None) -> str:
+        retry_after = limiter.hit(_client(request))
+        if retry_after is not None:
+            return html_fragment(f"Sorry, {html.escape(limiter.reason(retry_after))}.\n\n{footer}")
         try:
-            reply = render_reply(assistant.ask(message or "", turns))
+            return render_reply(assistant.ask(message or "", turns))
         except InputRejected as exc:
-            reply = settings.empty_question_message if exc.status == 400 else f"Sorry, {exc.reason}."
-            reply += f'\n\n<p class="reply-disclaimer"><i>{html.escape(settings.disclaimer)}</i></p>'
+            text = settings.empty_question_message if exc.status == 400 else f"Sorry, {exc.reason}."
+            return html_fragment(f"{html.escape(text)}\n\n{footer}")
         except IndexNotReady:
-            reply = UNAVAILABLE
-        shown = html.escape(message or "", quote=False)
+            return html_fragment(f"{UNAVAILABLE}\n\n{footer}")
+
+    def respond(message: str, history: list[dict[str, Any]], request: gr.Request) -> tuple[str, list[dict[str, Any]]]:
+        turns = [Turn(m.get("role", "user"), message_text(m.get("content"))) for m in history or []]
+        reply = reply_for(message, turns[-settings.max_history_messages :], request)
+        shown = markdown_text(message or "")
         return "", [*(history or []), {"role": "user", "content": shown}, {"role": "assistant", "content": reply}]
 
-    def ask(question: str) -> dict[str, Any]:
+    def ask(question: str, request: gr.Request) -> dict[str, Any]:
         """Answer one question, as the REST API does (for gradio_client)."""
+        retry_after = limiter.hit(_client(request))
+        if retry_after is not None:
+            return {"error": "rate_limited", "message": limiter.reason(retry_after), "disclaimer": settings.disclaimer}
         try:
             return assistant.ask(question).to_dict()
         except InputRejected as exc:
