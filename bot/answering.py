@@ -97,13 +97,21 @@ def _snippet(text: str) -> str:
     return text[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def best_faq(snapshot: Snapshot, query_vector: np.ndarray) -> tuple[FaqEntry, float] | None:
-    """The FAQ entry whose closest phrasing is nearest the question, with that similarity."""
+def best_faq(
+    snapshot: Snapshot, query_vector: np.ndarray, skip: frozenset[str] = frozenset()
+) -> tuple[FaqEntry, float] | None:
+    """The FAQ entry whose closest phrasing is nearest the question, with that similarity.
+
+    Entries whose source document is in ``skip`` (expired documents) are passed over.
+    """
     if not len(snapshot.faq_vectors):
         return None
     sims = snapshot.faq_vectors @ query_vector
-    row = int(np.argmax(sims))
-    return snapshot.faq[snapshot.faq_owner[row]], float(sims[row])
+    for row in np.argsort(-sims):
+        entry = snapshot.faq[snapshot.faq_owner[int(row)]]
+        if entry.source not in skip:
+            return entry, float(sims[row])
+    return None
 
 
 def faq_draft(entry: FaqEntry, similarity: float, snapshot: Snapshot) -> Draft:

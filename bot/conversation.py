@@ -15,10 +15,12 @@ import numpy as np
 
 from bot import embedding
 from bot.answering import Answer, Draft, best_faq, escape, extractive_draft, faq_draft, suggest
-from bot.index import LiveIndex
+from bot.documents import is_expired
+from bot.index import SERVER_POLL_SECONDS, LiveIndex, Snapshot
 from bot.retrieval import Retriever, tokenize
 from bot.safety import Kind, clean_text, triage, validate_question
 from bot.settings import Settings
+from bot.stores import ServerStore, make_store
 
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -67,12 +69,23 @@ def condense(question: str, history: Sequence[Turn], rarity: Rarity | None = Non
     return question
 
 
+def expired_documents(snapshot: Snapshot) -> frozenset[str]:
+    """Documents whose review-by date has passed: kept in the index, left out of answers."""
+    return frozenset(path for path, doc in snapshot.documents.items() if is_expired(doc.review_by))
+
+
+def live_index(settings: Settings) -> LiveIndex:
+    """The serving view of the index the settings name (a Chroma server is polled, a file is watched)."""
+    store = make_store(settings)
+    return LiveIndex(store, poll_seconds=SERVER_POLL_SECONDS if isinstance(store, ServerStore) else 0.0)
+
+
 class Assistant:
     """Answers patient questions from the live index. Thread-safe: it keeps no per-question state."""
 
     def __init__(self, settings: Settings, live: LiveIndex | None = None, encode: Encoder = embedding.encode) -> None:
         self.settings = settings
-        self.live = live or LiveIndex(settings.index_dir)
+        self.live = live or live_index(settings)
         self.retriever = Retriever(self.live)
         self.encode = encode
 
@@ -90,10 +103,13 @@ class Assistant:
         query = condense(question, [Turn(t.role, clean_text(t.content)) for t in history], rarity)
         vector = self.encode([query])[0]
         settings = self.settings
-        faq = best_faq(snapshot, vector)
-        results = self.retriever.search(snapshot, query, vector, settings.top_k)
+        expired = expired_documents(snapshot) if settings.exclude_expired else frozenset()
+        faq = best_faq(snapshot, vector, skip=expired)
+        results = self.retriever.search(snapshot, query, vector, settings.top_k + len(expired))
+        results = [r for r in results if r.chunk.doc_path not in expired][: settings.top_k]
         confidence = max([r.confidence for r in results] + [faq[1] if faq else 0.0])
         exclude = {faq[0].id} if faq and faq[1] >= settings.faq_threshold else set()
+        exclude |= {entry.id for entry in snapshot.faq if entry.source in expired}
         suggestions = suggest(snapshot, vector, exclude=exclude, count=settings.suggestions)
 
         if faq is not None and faq[1] >= settings.faq_threshold:

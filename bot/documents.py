@@ -1,6 +1,6 @@
-"""Turn a knowledge file into a ``SourceDocument``: metadata from its front matter, text split into sections.
+"""Turn a knowledge file into a ``SourceDocument``: metadata from its header, text split into sections.
 
-Loaders are a registry keyed by file suffix, so a new format is one function and one line.
+Every format is first converted to Markdown plus metadata (``bot.formats``), so one splitter serves all.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from pathlib import Path
 
 import frontmatter
 import yaml
+
+from bot import formats
+from bot.formats import FormatError
 
 MAX_FILE_BYTES = 5_000_000
 """Larger files are refused: a patient handout is never this big, and a huge file stalls every ingest."""
@@ -53,8 +56,18 @@ class SourceDocument:
     sections: tuple[Section, ...] = field(default_factory=tuple)
 
 
-Loader = Callable[[str, bytes], SourceDocument]
+Converter = Callable[[bytes], tuple[str, dict[str, object]]]
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+def is_expired(review_by: str | None, today: dt.date | None = None) -> bool:
+    """A document whose review-by date has passed may be out of date: staff should review it first."""
+    if not review_by:
+        return False
+    try:
+        return dt.date.fromisoformat(review_by[:10]) < (today or dt.date.today())
+    except ValueError:
+        return False
 
 
 def content_hash(data: bytes) -> str:
@@ -62,17 +75,16 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _decode(path: str, data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """UTF-8 text, or ``FormatError`` saying why the bytes are not a text document."""
     if not data.strip():
-        raise DocumentError(path, "the file is empty")
+        raise FormatError("the file is empty")
     if b"\x00" in data[:8192]:
-        raise DocumentError(path, "the file is binary, not text (is it really a text document?)")
+        raise FormatError("the file is binary, not text (is it really a text document?)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DocumentError(
-            path, f"the file is not UTF-8 text (bad byte at position {exc.start}); save it as UTF-8"
-        ) from exc
+        raise FormatError(f"the file is not UTF-8 text (bad byte at position {exc.start}); save it as UTF-8") from exc
 
 
 def _date_text(value: object) -> str | None:
@@ -123,16 +135,11 @@ def split_markdown_sections(text: str) -> tuple[str | None, tuple[Section, ...]]
     return title, tuple(sections)
 
 
-def _load_markdown(path: str, data: bytes) -> SourceDocument:
-    text = _decode(path, data)
-    try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as exc:
-        raise DocumentError(path, f"the front matter is not valid YAML ({exc.__class__.__name__})") from exc
-    heading_title, sections = split_markdown_sections(post.content)
+def _document(path: str, data: bytes, markdown: str, meta: dict[str, object]) -> SourceDocument:
+    """The common end of every loader: Markdown text plus metadata in, a sectioned document out."""
+    heading_title, sections = split_markdown_sections(markdown)
     if not sections:
         raise DocumentError(path, "the file has no text besides its header")
-    meta = post.metadata
     return SourceDocument(
         path=path,
         title=str(meta.get("title") or heading_title or _title_from_path(path)),
@@ -144,23 +151,40 @@ def _load_markdown(path: str, data: bytes) -> SourceDocument:
     )
 
 
-LOADERS: dict[str, Loader] = {
-    ".md": _load_markdown,
-    ".markdown": _load_markdown,
-    # Plain text may carry the same front matter; without headings it is one section.
-    ".txt": _load_markdown,
+def markdown_with_front_matter(data: bytes) -> tuple[str, dict[str, object]]:
+    """Markdown (or plain text) with an optional YAML front-matter header."""
+    try:
+        post = frontmatter.loads(decode_text(data))
+    except yaml.YAMLError as exc:
+        raise FormatError(f"the front matter is not valid YAML ({exc.__class__.__name__})") from exc
+    return post.content, dict(post.metadata)
+
+
+CONVERTERS: dict[str, Converter] = {
+    ".md": markdown_with_front_matter,
+    ".markdown": markdown_with_front_matter,
+    ".txt": markdown_with_front_matter,  # plain text may carry the same header; without headings it is one section
+    ".html": formats.html_to_markdown,
+    ".htm": formats.html_to_markdown,
+    ".pdf": formats.pdf_to_markdown,
+    ".docx": formats.docx_to_markdown,
 }
+"""Suffix -> converter to Markdown and metadata: a new format is one function and one line here."""
 
 
-def load_document(knowledge_dir: Path, file: Path) -> SourceDocument:
+def load_document(knowledge_dir: Path, file: Path, max_bytes: int = MAX_FILE_BYTES) -> SourceDocument:
     """Read and parse one knowledge file. Raises ``DocumentError`` with a reason staff can act on."""
     rel = file.relative_to(knowledge_dir).as_posix()
-    loader = LOADERS.get(file.suffix.lower())
-    if loader is None:
-        raise DocumentError(
-            rel, f"unsupported file type '{file.suffix or '(none)'}'; use one of {', '.join(sorted(LOADERS))}"
-        )
+    convert = CONVERTERS.get(file.suffix.lower())
+    if convert is None:
+        kinds = ", ".join(sorted(CONVERTERS))
+        raise DocumentError(rel, f"unsupported file type '{file.suffix or '(none)'}'; use one of {kinds}")
     size = file.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DocumentError(rel, f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
-    return loader(rel, file.read_bytes())
+    if size > max_bytes:
+        raise DocumentError(rel, f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    data = file.read_bytes()
+    try:
+        markdown, meta = convert(data)
+    except FormatError as exc:
+        raise DocumentError(rel, str(exc)) from exc
+    return _document(rel, data, markdown, meta)

@@ -1,25 +1,20 @@
 """Index generations in Chroma: build one completely, verify it, then make it active in one atomic step.
 
-Lifecycle (ARCHITECTURE section 3):
+Lifecycle (ARCHITECTURE section 3), the same for both stores in ``bot.stores``:
 
-1. ``build_generation`` writes a new, self-contained generation directory (its own Chroma store plus a
-   ``manifest.json``) that no reader knows about yet.
-2. ``publish`` verifies the counts by reopening it, then ``os.replace``-s the small ``active.json`` pointer.
-   A crash before this line leaves the previous generation active; after it, the new one is complete.
-3. ``LiveIndex.current()`` re-reads the pointer when its file changes and swaps in the new generation.
-4. ``prune_generations`` removes old generations, keeping the newest few and anything still fresh.
-
-Each generation has its own directory because an embedded Chroma store must have one writer: the ingest
-process writes a directory that the serving process has never opened.
+1. ``build_generation`` writes a new, complete generation (chunks, FAQ phrasings, manifest) that no reader
+   knows about yet: on this machine its own folder and Chroma store, on a server its own collections.
+2. ``publish`` verifies the counts by reading it back, then replaces the small active pointer atomically.
+   A crash before that step leaves the previous generation active and intact; after it, the new one is.
+3. ``LiveIndex.current()`` notices the pointer change and swaps in the new generation for the next question.
+4. ``prune_generations`` deletes old generations: never the active or previous one, never one that was
+   serving less than a grace period ago, and at once any left behind by a crashed ingest.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
-import os
-import shutil
 import sqlite3
 import threading
 import time
@@ -32,15 +27,13 @@ import numpy as np
 
 from bot.chunking import Chunk
 from bot.faq import FaqEntry
+from bot.stores import IndexStore
 
-POINTER_FILE = "active.json"
-GENERATIONS_DIR = "generations"
-MANIFEST_FILE = "manifest.json"
-CHUNKS_COLLECTION = "chunks"
-FAQ_COLLECTION = "faq"
-KEEP_GENERATIONS = 2
+HISTORY = 5
 PRUNE_GRACE_SECONDS = 600
 """A serving process may still be answering from a generation for a moment after the flip."""
+SERVER_POLL_SECONDS = 1.0
+"""How often a process asks a Chroma server whether the active generation changed."""
 
 
 class IndexNotReady(RuntimeError):
@@ -69,19 +62,11 @@ class IndexInfo:
     """The active pointer's content: which generation serves, and what it holds."""
 
     version: str
-    directory: str
     documents: int
     chunks: int
     faq_entries: int
     knowledge_hash: str
     created: str
-
-
-def _chroma_client(path: Path) -> Any:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
 
 
 def new_version(knowledge_hash: str) -> str:
@@ -126,7 +111,7 @@ def _add_in_batches(collection: Any, max_batch: int, **columns: Sequence[Any]) -
 
 
 def build_generation(
-    index_dir: Path,
+    store: IndexStore,
     *,
     knowledge_hash: str,
     documents: Sequence[DocumentRecord],
@@ -137,12 +122,13 @@ def build_generation(
 ) -> IndexInfo:
     """Write a complete new generation beside the live one. Nothing reads it until ``publish``."""
     version = new_version(knowledge_hash)
-    gen_dir = index_dir / GENERATIONS_DIR / version
-    gen_dir.mkdir(parents=True)
-    client = _chroma_client(gen_dir / "chroma")
+    store.prepare(version)
+    client = store.client(version)
     space = {"hnsw": {"space": "cosine"}}
     max_batch = client.get_max_batch_size()
-    chunk_collection = client.create_collection(CHUNKS_COLLECTION, configuration=space, embedding_function=None)
+    chunk_collection = client.create_collection(
+        store.collection_name(version, "chunks"), configuration=space, embedding_function=None
+    )
     if chunks:
         _add_in_batches(
             chunk_collection,
@@ -152,7 +138,9 @@ def build_generation(
             documents=[c.text for c in chunks],
             metadatas=[_chunk_metadata(c) for c in chunks],
         )
-    faq_collection = client.create_collection(FAQ_COLLECTION, configuration=space, embedding_function=None)
+    faq_collection = client.create_collection(
+        store.collection_name(version, "faq"), configuration=space, embedding_function=None
+    )
     phrasings = [(entry.id, i, text) for entry in faq for i, text in enumerate(entry.phrasings)]
     if phrasings:
         _add_in_batches(
@@ -165,7 +153,6 @@ def build_generation(
         )
     info = IndexInfo(
         version=version,
-        directory=f"{GENERATIONS_DIR}/{version}",
         documents=len(documents),
         chunks=len(chunks),
         faq_entries=len(faq),
@@ -177,26 +164,16 @@ def build_generation(
         "documents": [dataclasses.asdict(d) for d in documents],
         "faq": [entry.model_dump(mode="json") for entry in faq],
     }
-    _write_json_atomically(gen_dir / MANIFEST_FILE, manifest)
+    store.write_manifest(version, manifest)
     return info
 
 
-def _write_json_atomically(path: Path, payload: object) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, indent=1, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def verify_generation(index_dir: Path, info: IndexInfo) -> None:
-    """Reopen a generation and check that it holds what its manifest says it does."""
-    gen_dir = index_dir / info.directory
-    manifest = json.loads((gen_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-    client = _chroma_client(gen_dir / "chroma")
-    chunk_count = client.get_collection(CHUNKS_COLLECTION).count()
-    faq_count = client.get_collection(FAQ_COLLECTION).count()
+def verify_generation(store: IndexStore, info: IndexInfo) -> None:
+    """Read a generation back and check that it holds what its manifest says it does."""
+    manifest = store.read_manifest(info.version)
+    client = store.client(info.version)
+    chunk_count = client.get_collection(store.collection_name(info.version, "chunks")).count()
+    faq_count = client.get_collection(store.collection_name(info.version, "faq")).count()
     expected_faq = sum(1 + len(entry.get("alternates", [])) for entry in manifest["faq"])
     expected_chunks = sum(len(doc["chunk_ids"]) for doc in manifest["documents"])
     if (chunk_count, faq_count) != (info.chunks, expected_faq) or expected_chunks != info.chunks:
@@ -206,39 +183,40 @@ def verify_generation(index_dir: Path, info: IndexInfo) -> None:
         )
 
 
-def publish(index_dir: Path, info: IndexInfo) -> None:
-    """Verify a generation, then make it the active one with a single atomic rename."""
-    verify_generation(index_dir, info)
-    _write_json_atomically(index_dir / POINTER_FILE, dataclasses.asdict(info))
+def publish(store: IndexStore, info: IndexInfo) -> None:
+    """Verify a generation, then make it the active one in a single atomic step."""
+    verify_generation(store, info)
+    now = dt.datetime.now(dt.UTC).isoformat()
+    old = store.read_pointer()
+    history = []
+    if old is not None:  # remember what served until now, and until when: pruning waits out the grace period
+        history = [{"version": old["version"], "until": now}, *old.get("history", [])][:HISTORY]
+    store.write_pointer({**dataclasses.asdict(info), "history": history})
 
 
-def read_active(index_dir: Path) -> IndexInfo | None:
-    """The active pointer, or None when nothing was ever published."""
-    try:
-        raw = json.loads((index_dir / POINTER_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+def read_active(store: IndexStore) -> IndexInfo | None:
+    """The active generation's description, or None when nothing was ever published."""
+    pointer = store.read_pointer()
+    if pointer is None:
         return None
-    return IndexInfo(**raw)
+    return IndexInfo(**{f.name: pointer[f.name] for f in dataclasses.fields(IndexInfo)})
 
 
-def prune_generations(
-    index_dir: Path, keep: int = KEEP_GENERATIONS, grace_seconds: float = PRUNE_GRACE_SECONDS
-) -> list[str]:
-    """Delete old generations: never the active one, never the newest ``keep``, never one younger than grace."""
-    active = read_active(index_dir)
-    root = index_dir / GENERATIONS_DIR
-    if not root.exists():
+def prune_generations(store: IndexStore, grace_seconds: float = PRUNE_GRACE_SECONDS) -> list[str]:
+    """Delete generations no process can still be serving. Call it while holding the ingest lock."""
+    pointer = store.read_pointer()
+    if pointer is None:
         return []
-    generations = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
-    removed = []
-    now = time.time()
-    for gen in generations[keep:]:
-        if active and gen.name == active.version:
-            continue
-        if now - gen.stat().st_mtime < grace_seconds:
-            continue
-        shutil.rmtree(gen, ignore_errors=True)
-        removed.append(gen.name)
+    now = dt.datetime.now(dt.UTC)
+    recently_served = {
+        entry["version"]
+        for i, entry in enumerate(pointer.get("history", []))
+        if i == 0 or (now - dt.datetime.fromisoformat(entry["until"])).total_seconds() < grace_seconds
+    }
+    keep = {pointer["version"], *recently_served}
+    removed = [version for version in store.generations() if version not in keep]
+    for version in removed:  # older generations, and any a crashed ingest left half-written
+        store.delete(version)
     return removed
 
 
@@ -275,12 +253,11 @@ class Snapshot:
         return np.asarray([by_id[chunk_id] for chunk_id in ids], dtype=np.float32)
 
 
-def open_generation(index_dir: Path, info: IndexInfo) -> Snapshot:
+def open_generation(store: IndexStore, info: IndexInfo) -> Snapshot:
     """Load a published generation for serving."""
-    gen_dir = index_dir / info.directory
-    manifest = json.loads((gen_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-    client = _chroma_client(gen_dir / "chroma")
-    collection = client.get_collection(CHUNKS_COLLECTION)
+    manifest = store.read_manifest(info.version)
+    client = store.client(info.version)
+    collection = client.get_collection(store.collection_name(info.version, "chunks"))
     raw = collection.get(include=["documents", "metadatas"])
     by_id = {
         chunk_id: _chunk_from_record(chunk_id, text, meta)
@@ -292,7 +269,7 @@ def open_generation(index_dir: Path, info: IndexInfo) -> Snapshot:
     # reading order, so that neighbouring chunks stay neighbours
     chunks = tuple(by_id[chunk_id] for doc in documents.values() for chunk_id in doc.chunk_ids)
     faq = tuple(FaqEntry.model_validate(entry) for entry in manifest["faq"])
-    faq_raw = client.get_collection(FAQ_COLLECTION).get(include=["embeddings", "metadatas"])
+    faq_raw = client.get_collection(store.collection_name(info.version, "faq")).get(include=["embeddings", "metadatas"])
     owner_of = {entry.id: i for i, entry in enumerate(faq)}
     faq_vectors = np.asarray(faq_raw["embeddings"], dtype=np.float32).reshape(len(faq_raw["ids"]), -1)
     faq_owner = tuple(owner_of[meta["faq_id"]] for meta in faq_raw["metadatas"])
@@ -303,30 +280,30 @@ def open_generation(index_dir: Path, info: IndexInfo) -> Snapshot:
 class LiveIndex:
     """The serving side: hands out the active snapshot and follows the pointer when a publish flips it."""
 
-    def __init__(self, index_dir: Path) -> None:
-        self.index_dir = index_dir
+    def __init__(self, store: IndexStore, poll_seconds: float = 0.0) -> None:
+        self.store = store
+        self.poll_seconds = poll_seconds
         self._snapshot: Snapshot | None = None
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: object = None
+        self._checked = 0.0
         self._lock = threading.Lock()
 
-    def _pointer_stamp(self) -> tuple[int, int] | None:
-        try:
-            stat = (self.index_dir / POINTER_FILE).stat()
-        except FileNotFoundError:
-            return None
-        return stat.st_mtime_ns, stat.st_ino
-
     def current(self) -> Snapshot:
-        """The active snapshot; a cheap ``stat`` per call notices a new publish."""
-        stamp = self._pointer_stamp()
+        """The active snapshot. Checks the pointer (a file ``stat``, or a server read at most every
+        ``poll_seconds``) and opens the new generation before the next question when it changed."""
+        now = time.monotonic()
+        if self._snapshot is not None and now - self._checked < self.poll_seconds:
+            return self._snapshot
+        stamp = self.store.pointer_stamp()
+        self._checked = now
         if stamp is None and self._snapshot is None:
             raise IndexNotReady("no index has been published yet: run `python ingest.py`")
-        if stamp != self._stamp and stamp is not None:
+        if stamp is not None and stamp != self._stamp:
             with self._lock:
                 if stamp != self._stamp:
-                    info = read_active(self.index_dir)
+                    info = read_active(self.store)
                     if info is not None:
-                        self._snapshot = open_generation(self.index_dir, info)
+                        self._snapshot = open_generation(self.store, info)
                     self._stamp = stamp
         assert self._snapshot is not None
         return self._snapshot

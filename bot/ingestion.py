@@ -20,10 +20,9 @@ from tqdm import tqdm
 
 from bot import embedding
 from bot.chunking import Chunk, chunk_document
-from bot.documents import DocumentError, SourceDocument, load_document
+from bot.documents import DocumentError, SourceDocument, is_expired, load_document
 from bot.faq import FAQ_FILE, FaqEntry, FaqError, load_faq
 from bot.index import (
-    MANIFEST_FILE,
     DocumentRecord,
     EmbeddingCache,
     build_generation,
@@ -32,6 +31,7 @@ from bot.index import (
     read_active,
 )
 from bot.settings import Settings
+from bot.stores import IndexStore, make_store
 
 PIPELINE_VERSION = "2"
 """Bump when chunking or the embedded text changes, so that an unchanged folder is still re-indexed."""
@@ -57,6 +57,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[FileFailure] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)  # review-by date passed: indexed, left out of answers
     chunks: int = 0
     embedded: int = 0  # texts sent to the model (cache misses)
     seconds: float = 0.0
@@ -84,7 +85,7 @@ def knowledge_files(knowledge_dir: Path) -> list[Path]:
     )
 
 
-def _load_all(knowledge_dir: Path, report: IngestReport) -> list[SourceDocument]:
+def _load_all(knowledge_dir: Path, report: IngestReport, max_bytes: int) -> list[SourceDocument]:
     root = knowledge_dir.resolve()
     docs = []
     for path in knowledge_files(knowledge_dir):
@@ -98,7 +99,7 @@ def _load_all(knowledge_dir: Path, report: IngestReport) -> list[SourceDocument]
             report.failed.append(FileFailure(rel, "a broken link"))
             continue
         try:
-            docs.append(load_document(knowledge_dir, path))
+            docs.append(load_document(knowledge_dir, path, max_bytes))
         except DocumentError as exc:
             report.failed.append(FileFailure(exc.path, exc.reason))
         except OSError as exc:
@@ -157,12 +158,12 @@ def _embed_cached(texts: list[str], cache: EmbeddingCache, report: IngestReport,
     return np.stack([found[key] for key in keys])
 
 
-def _diff(index_dir: Path, docs: list[SourceDocument], report: IngestReport) -> None:
+def _diff(store: IndexStore, docs: list[SourceDocument], report: IngestReport) -> None:
     """Fill added/changed/removed/unchanged against the active generation's manifest."""
-    active = read_active(index_dir)
+    active = read_active(store)
     before: dict[str, str] = {}
     if active is not None:
-        manifest = json.loads((index_dir / active.directory / MANIFEST_FILE).read_text(encoding="utf-8"))
+        manifest = store.read_manifest(active.version)
         before = {doc["path"]: doc["content_hash"] for doc in manifest["documents"]}
     now = {doc.path: doc.content_hash for doc in docs}
     report.added = sorted(set(now) - set(before))
@@ -182,20 +183,28 @@ def _exclusive(index_dir: Path) -> Iterator[None]:
         yield
 
 
-def ingest(settings: Settings, *, rebuild: bool = False, dry_run: bool = False, progress: bool = False) -> IngestReport:
+def ingest(
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    dry_run: bool = False,
+    progress: bool = False,
+    store: IndexStore | None = None,
+) -> IngestReport:
     """Bring the active index in line with the knowledge folder. Publishes only a complete, verified index."""
     started = time.perf_counter()
     report = IngestReport(dry_run=dry_run)
-    index_dir = settings.index_dir
-    with _exclusive(index_dir):
-        docs = _load_all(settings.knowledge_dir, report)
+    store = store or make_store(settings)
+    with _exclusive(settings.index_dir):
+        docs = _load_all(settings.knowledge_dir, report, settings.max_file_bytes)
+        report.expired = sorted(doc.path for doc in docs if is_expired(doc.review_by))
         faq = _load_faq_checked(settings.knowledge_dir, docs, report)
-        _diff(index_dir, docs, report)
+        _diff(store, docs, report)
         chunks_by_doc = {doc.path: chunk_document(doc, embedding.count_tokens, embedding.MAX_TOKENS) for doc in docs}
         chunks: list[Chunk] = [chunk for doc in docs for chunk in chunks_by_doc[doc.path]]
         report.chunks = len(chunks)
         fingerprint = knowledge_hash(docs, faq)
-        active = read_active(index_dir)
+        active = read_active(store)
         if not docs:
             report.seconds = time.perf_counter() - started
             return report
@@ -223,7 +232,7 @@ def ingest(settings: Settings, *, rebuild: bool = False, dry_run: bool = False, 
                 for doc in docs
             ]
             info = build_generation(
-                index_dir,
+                store,
                 knowledge_hash=fingerprint,
                 documents=records,
                 chunks=chunks,
@@ -231,12 +240,12 @@ def ingest(settings: Settings, *, rebuild: bool = False, dry_run: bool = False, 
                 faq=faq,
                 faq_vectors=faq_vectors,
             )
-            publish(index_dir, info)
+            publish(store, info)
             keep = {_text_key(c.embed_text) for c in chunks} | {_text_key(t) for e in faq for t in e.phrasings}
             cache.retain(keep)
         finally:
             cache.close()
-        prune_generations(index_dir)
+        prune_generations(store)
         report.published, report.version = True, info.version
     report.seconds = time.perf_counter() - started
     return report

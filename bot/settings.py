@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     max_citations: int = 3
     suggestions: int = 3
 
+    # Documents.
+    max_file_bytes: int = 5_000_000
+    exclude_expired: bool = True  # leave documents whose review-by date has passed out of answers
+
     # Input limits.
     max_question_chars: int = 1000
     max_history_messages: int = 20

@@ -8,6 +8,7 @@ from bot.conversation import Assistant
 from bot.index import LiveIndex, read_active
 from bot.ingestion import ingest
 from bot.settings import Settings
+from bot.stores import make_store
 from tests.conftest import copy_knowledge
 
 DOC = """---
@@ -34,7 +35,7 @@ def test_first_ingest_publishes_and_second_is_a_no_op(kb: Settings) -> None:
     second = ingest(kb)
     assert second.up_to_date and not second.published
     assert second.embedded == 0 and second.version == first.version
-    assert read_active(kb.index_dir).version == first.version
+    assert read_active(make_store(kb)).version == first.version
 
 
 def test_changed_and_new_documents_reuse_cached_embeddings(kb: Settings) -> None:
@@ -44,7 +45,7 @@ def test_changed_and_new_documents_reuse_cached_embeddings(kb: Settings) -> None
     assert report.published and report.added == ["aftercare.md"]
     assert report.embedded == 1  # only the new document's one chunk reached the model
     assert report.chunks == first.chunks + 1
-    live = LiveIndex(kb.index_dir).current()
+    live = LiveIndex(make_store(kb)).current()
     assert live.info.documents == 3
     assert len({c.id for c in live.chunks}) == len(live.chunks) == report.chunks  # no duplicates
 
@@ -86,7 +87,7 @@ def test_nothing_valid_publishes_nothing_and_keeps_the_live_index(kb: Settings, 
     (broken / "empty.md").write_text("")
     report = ingest(kb.model_copy(update={"knowledge_dir": broken}))
     assert not report.published and report.exit_code == 2
-    assert read_active(kb.index_dir).version == live_version
+    assert read_active(make_store(kb)).version == live_version
 
 
 def test_faq_entry_citing_a_missing_document_is_reported(kb: Settings) -> None:
@@ -99,4 +100,4 @@ def test_faq_entry_citing_a_missing_document_is_reported(kb: Settings) -> None:
 def test_dry_run_writes_nothing(kb: Settings) -> None:
     report = ingest(kb, dry_run=True)
     assert report.dry_run and not report.published and report.exit_code == 0
-    assert report.added and read_active(kb.index_dir) is None
+    assert report.added and read_active(make_store(kb)) is None
