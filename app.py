@@ -8,7 +8,7 @@ import os
 
 import uvicorn
 
-from bot import embedding
+from bot import embedding, safety
 from bot.settings import Settings
 from bot.web.server import create_app
 
@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     embedding.load_model()  # load once before the first patient waits for it
+    safety.warm_up()
     # No access log: it would record patients' IP addresses (see docs/privacy.md).
     uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level="info", access_log=False)
 

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.ingestion import IngestBusy, IngestReport, ingest
+from bot.ingestion import IngestBusy, ingest
 from bot.settings import Settings
 
 EXIT_CODES = "exit codes: 0 all good; 1 index is current but some files failed; 2 nothing valid, nothing published"
@@ -27,31 +27,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _table(report: IngestReport) -> str:
-    rows = [
-        ("added", len(report.added)),
-        ("changed", len(report.changed)),
-        ("removed", len(report.removed)),
-        ("unchanged", len(report.unchanged)),
-        ("failed", len(report.failed)),
-        ("chunks", report.chunks),
-        ("embedded", report.embedded),
-        ("seconds", f"{report.seconds:.1f}"),
-    ]
-    lines = [f"{name:>10}  {value}" for name, value in rows]
-    for failure in report.failed:
-        lines.append(f"FAILED {failure.path}: {failure.reason}")
-    if report.published:
-        lines.append(f"Published index {report.version}.")
-    elif report.up_to_date:
-        lines.append(f"Index {report.version} is already up to date; nothing to do.")
-    elif report.dry_run:
-        lines.append("Dry run: nothing was written.")
-    else:
-        lines.append("Nothing published: no valid documents. The live index is unchanged.")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings(**({"knowledge_dir": args.knowledge} if args.knowledge else {}))
@@ -68,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({**dataclasses.asdict(report), "exit_code": report.exit_code}, indent=2))
     else:
-        print(_table(report))
+        print(report.table())
     return report.exit_code
 
 

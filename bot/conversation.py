@@ -16,9 +16,10 @@ import numpy as np
 from bot import embedding
 from bot.answering import Answer, Draft, best_faq, escape, extractive_draft, faq_draft, suggest
 from bot.documents import is_expired
-from bot.index import SERVER_POLL_SECONDS, LiveIndex, Snapshot
+from bot.index import SERVER_POLL_SECONDS, IndexNotReady, LiveIndex, Snapshot
 from bot.retrieval import Retriever, tokenize
 from bot.safety import Kind, clean_text, triage, validate_question
+from bot.sanitize import search_text
 from bot.settings import Settings
 from bot.stores import ServerStore, make_store
 
@@ -29,6 +30,7 @@ _ELLIPSIS = re.compile(
 )
 _REFERENCE = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|he|she|there)\b", re.IGNORECASE)
 FOLLOW_UP_MAX_WORDS = 8
+NO_INDEX = "none"
 Rarity = Callable[[str], float]
 
 
@@ -92,16 +94,27 @@ class Assistant:
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer one question. Raises ``InputRejected`` for input that cannot be processed."""
         question = validate_question(question, self.settings)
-        verdict = triage(question)
+        try:
+            snapshot: Snapshot | None = self.live.current()
+        except IndexNotReady:
+            snapshot = None  # emergencies and crises are still answered without an index
+        query = question
+        if snapshot is not None:
+            rarity = self.retriever.lexical_for(snapshot).topicality
+            turns = [Turn(t.role, search_text(clean_text(t.content))) for t in history]
+            query = condense(search_text(question), turns, rarity)
+        # one model call: the question itself for triage and, for a follow-up, the condensed query for retrieval
+        vectors = self.encode([question] if query == question else [question, query])
+        verdict = triage(question, vectors[0])
+        version = snapshot.info.version if snapshot is not None else NO_INDEX
         if verdict.kind is Kind.CRISIS:
-            return self.finalize(Draft(Kind.CRISIS, self.settings.crisis_message))
+            return self.finalize(Draft(Kind.CRISIS, self.settings.crisis_message), version)
         if verdict.kind is Kind.EMERGENCY:
-            return self.finalize(Draft(Kind.EMERGENCY, self.settings.emergency_message))
+            return self.finalize(Draft(Kind.EMERGENCY, self.settings.emergency_message), version)
+        if snapshot is None:
+            raise IndexNotReady("no index has been published yet: run `python ingest.py`")
+        vector = vectors[-1]
 
-        snapshot = self.live.current()
-        rarity = self.retriever.lexical_for(snapshot).topicality
-        query = condense(question, [Turn(t.role, clean_text(t.content)) for t in history], rarity)
-        vector = self.encode([query])[0]
         settings = self.settings
         expired = expired_documents(snapshot) if settings.exclude_expired else frozenset()
         faq = best_faq(snapshot, vector, skip=expired)
@@ -143,11 +156,8 @@ class Assistant:
             Draft(draft.kind, draft.text, draft.citations, suggestions), snapshot.info.version, confidence
         )
 
-    def finalize(self, draft: Draft, index_version: str | None = None, confidence: float | None = None) -> Answer:
+    def finalize(self, draft: Draft, index_version: str, confidence: float | None = None) -> Answer:
         """The single exit of every reply: attaches the configured disclaimer, the index version and an id."""
-        if index_version is None:
-            info = self._active_info()
-            index_version = info or "none"
         return Answer(
             answer=draft.text,
             kind=draft.kind,
@@ -158,9 +168,3 @@ class Assistant:
             reply_id=uuid.uuid4().hex,
             meta={"confidence": confidence},
         )
-
-    def _active_info(self) -> str | None:
-        try:
-            return self.live.current().info.version
-        except Exception:  # safety replies must go out even when no index is loaded
-            return None

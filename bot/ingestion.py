@@ -66,6 +66,34 @@ class IngestReport:
     up_to_date: bool = False
     dry_run: bool = False
 
+    def table(self) -> str:
+        """The report as staff read it: counts, then one line per failed or expired file, then the outcome."""
+        rows = [
+            ("added", len(self.added)),
+            ("changed", len(self.changed)),
+            ("removed", len(self.removed)),
+            ("unchanged", len(self.unchanged)),
+            ("failed", len(self.failed)),
+            ("expired", len(self.expired)),
+            ("chunks", self.chunks),
+            ("embedded", self.embedded),
+            ("seconds", f"{self.seconds:.1f}"),
+        ]
+        lines = [f"{name:>10}  {value}" for name, value in rows]
+        lines += [f"FAILED  {failure.path}: {failure.reason}" for failure in self.failed]
+        lines += [
+            f"EXPIRED {path}: review-by date has passed; left out of answers until reviewed" for path in self.expired
+        ]
+        if self.published:
+            lines.append(f"Published index {self.version}.")
+        elif self.up_to_date:
+            lines.append(f"Index {self.version} is already up to date; nothing to do.")
+        elif self.dry_run:
+            lines.append("Dry run: nothing was written.")
+        else:
+            lines.append("Nothing published: no valid documents. The live index is unchanged.")
+        return "\n".join(lines)
+
     @property
     def exit_code(self) -> int:
         """0 all good; 1 index current but some files failed; 2 nothing valid, nothing published."""

@@ -48,6 +48,19 @@ def plain_text(text: str) -> str:
     return _MARKDOWN_LINK.sub(lambda m: m.group(2), text).replace("**", "")
 
 
+_TAG = re.compile(r"<(script|style)\b[^>]{0,200}>.*?</\1\s*>|<[^>]{0,200}>", re.IGNORECASE | re.DOTALL)
+_URL = re.compile(r"\b(?:https?|javascript|vbscript|data|file):\S*", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"\b(?:on\w+|src|href|style)\s*=\s*(?:\"[^\"]*\"|'[^']*'|\S+)", re.IGNORECASE)
+
+
+def search_text(question: str) -> str:
+    """What to search for: the words of a question without markup, links or URLs around them."""
+    text = _MARKDOWN_LINK.sub(lambda m: m.group(2), question)
+    text = _ATTRIBUTE.sub(" ", _URL.sub(" ", _TAG.sub(" ", text)))
+    text = " ".join(text.split())
+    return text or question
+
+
 def html_fragment(fragment: str) -> str:
     """Our own reply HTML, cleaned by nh3 with the allow-list above."""
     return nh3.clean(

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     empty_question_message: str = DEFAULT_EMPTY_QUESTION_MESSAGE
 
     # Retrieval and answering. Thresholds are cosine similarities of the bundled model, calibrated on the
-    # labelled probes in tests/probes (see docs/safety.md).
+    # labelled probes in tests/safety/probes.yaml (see docs/safety.md).
     top_k: int = 5
     scope_threshold: float = 0.22
     answer_threshold: float = 0.38

@@ -86,3 +86,14 @@ def test_follow_up_retrieves_the_topic_of_the_conversation(assistant: Assistant)
     answer = assistant.ask("and what about multiple sclerosis?", history)
     assert answer.kind == "answer"
     assert any("multiple sclerosis" in (c.section or "") for c in answer.citations)
+
+
+def test_emergencies_are_answered_even_before_any_index_exists(tmp_path) -> None:
+    from bot.index import IndexNotReady
+
+    empty = Assistant(Settings(data_dir=tmp_path / "data"))
+    answer = empty.ask("I can't breathe and my throat is swelling")
+    assert answer.kind == "emergency" and answer.disclaimer == Settings().disclaimer
+    assert empty.ask("i want to end my life").kind == "crisis"
+    with pytest.raises(IndexNotReady):
+        empty.ask("What are mesenchymal stem cells?")

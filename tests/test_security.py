@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot.ingestion import ingest
-from bot.sanitize import html_fragment, is_safe_url, markdown_text
+from bot.sanitize import html_fragment, is_safe_url, markdown_text, search_text
 from bot.settings import PROJECT_ROOT, Settings
 from tests.conftest import running_app
 from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the shared Chromium fixture)
@@ -54,6 +54,20 @@ def test_markdown_from_documents_carries_no_markup_or_unsafe_links() -> None:
     )
     assert "<script" not in text and "javascript:" not in text and "t.example" not in text
     assert "[ok](https://fda.gov)" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("<script>alert(1)</script> what are MSCs?", "what are MSCs?"),
+        ("![img](https://evil.example/t.png) how much does it cost", "img how much does it cost"),
+        ("<img src=x onerror=alert(1)> is aHSCT chemo?", "is aHSCT chemo?"),
+        ("onerror=alert(1) is aHSCT chemo?", "is aHSCT chemo?"),
+        ("<b></b>", "<b></b>"),
+    ],
+)
+def test_markup_is_not_searched_for(question: str, searched: str) -> None:
+    assert search_text(question) == searched
 
 
 def test_reply_html_keeps_only_the_allow_list() -> None:
@@ -136,9 +150,13 @@ def test_rate_limit_answers_429_with_a_reason(published: Settings, tmp_path: Pat
         assert httpx.get(f"{base}/healthz").status_code == 200  # only asking is limited
 
 
+def _containers(children: st.SearchStrategy) -> st.SearchStrategy:
+    return st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    _containers,
     max_leaves=12,
 )
 BODIES = st.one_of(

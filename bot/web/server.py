@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gradio as gr
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from bot.conversation import Assistant
 from bot.settings import Settings
+from bot.web.admin import build_admin, build_closed_admin
 from bot.web.api import build_router, install_error_handlers
 from bot.web.chat import CSS, build_chat
 from bot.web.limits import BodySizeLimit
@@ -31,5 +33,16 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     # API routes are registered before the Gradio mount so that they take precedence over it.
     app.include_router(build_router(assistant))
     app.state.assistant = assistant
+
+    @app.get("/admin", include_in_schema=False)
+    def admin_slash() -> RedirectResponse:
+        return RedirectResponse("/admin/")
+
+    if settings.admin_user and settings.admin_password:
+        admin, auth = build_admin(settings, assistant.live.store), (settings.admin_user, settings.admin_password)
+    else:
+        admin, auth = build_closed_admin(), None
+    # The staff app is mounted first: "/" would otherwise take every path, "/admin" included.
+    gr.mount_gradio_app(app, admin, path="/admin", auth=auth, footer_links=[], theme=THEME, run_history=False)
     chat = build_chat(assistant, limiter)
     return gr.mount_gradio_app(app, chat, path="/", css=CSS, footer_links=[], theme=THEME, run_history=False)
