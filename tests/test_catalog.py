@@ -1,0 +1,81 @@
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import UploadRefused, document_statuses, remove_document, save_upload
+from bot.ingestion import ingest
+from bot.settings import Settings
+from bot.stores import make_store
+from tests.conftest import copy_knowledge
+from tests.factories import docx_bytes
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Settings:
+    return Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../evil.md",
+        "..\\evil.md",
+        "/etc/passwd.md",
+        "sub/dir.md",
+        ".hidden.md",
+        "..md",
+        "a\x00b.md",
+        "",
+        "x" * 200 + ".md",
+    ],
+)
+def test_path_traversal_and_odd_names_are_refused(kb: Settings, name: str) -> None:
+    with pytest.raises(UploadRefused):
+        save_upload(kb, name, b"# Title\n\nSome text.")
+    assert not (kb.knowledge_dir.parent / "evil.md").exists()
+
+
+def test_type_size_and_content_are_checked_before_anything_is_written(kb: Settings) -> None:
+    with pytest.raises(UploadRefused, match="unsupported"):
+        save_upload(kb, "run.exe", b"MZ")
+    with pytest.raises(UploadRefused, match="limit"):
+        save_upload(kb.model_copy(update={"max_file_bytes": 10}), "big.md", b"# A\n\n" + b"x" * 100)
+    with pytest.raises(UploadRefused, match="binary"):
+        save_upload(kb, "photo.md", b"\x89PNG\x00\x00")
+    assert sorted(p.name for p in kb.knowledge_dir.iterdir()) == [
+        "faq.yaml",
+        "stem-cell-therapy-the-balanced-picture.md",
+        "stem-cells-for-autoimmune-diseases.md",
+    ]
+
+
+def test_statuses_follow_uploads_ingests_and_removals(kb: Settings) -> None:
+    store = make_store(kb)
+    ingest(kb)
+    save_upload(kb, "costs.docx", docx_bytes("Costs", {"Prices": ["Prices vary between clinics."]}))
+    rows = {row.path: row for row in document_statuses(kb, store)}
+    assert rows["costs.docx"].status.startswith("new")
+    assert rows["stem-cells-for-autoimmune-diseases.md"].status == "indexed"
+    assert rows["stem-cells-for-autoimmune-diseases.md"].chunks > 0
+    assert rows["stem-cells-for-autoimmune-diseases.md"].reviewed == "2026-11-25"
+    ingest(kb)
+    assert {r.path: r.status for r in document_statuses(kb, store)}["costs.docx"] == "indexed"
+    remove_document(kb, "costs.docx")
+    assert {r.path: r.status for r in document_statuses(kb, store)}["costs.docx"].startswith("removed")
+    with pytest.raises(UploadRefused):
+        remove_document(kb, "../faq.yaml")
+
+
+def test_expired_document_is_reported_and_left_out_of_answers(kb: Settings) -> None:
+    from bot.conversation import Assistant
+
+    path = kb.knowledge_dir / "stem-cell-therapy-the-balanced-picture.md"
+    path.write_text(path.read_text().replace("review_by: 2027-11-25", "review_by: 2020-01-01"))
+    report = ingest(kb)
+    assert report.expired == ["stem-cell-therapy-the-balanced-picture.md"] and "EXPIRED" in report.table()
+    statuses = {r.path: r.status for r in document_statuses(kb, make_store(kb))}
+    assert statuses["stem-cell-therapy-the-balanced-picture.md"] == "expired"
+    answer = Assistant(kb).ask("What is Ryoncil?")
+    assert all("Balanced Picture" not in c.title for c in answer.citations)
+    shown = Assistant(kb.model_copy(update={"exclude_expired": False})).ask("What is Ryoncil?")
+    assert any("Balanced Picture" in c.title for c in shown.citations)

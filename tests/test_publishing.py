@@ -1,0 +1,157 @@
+"""Publishing never breaks the live bot: kill -9 mid-ingest, re-ingest under load, and a Chroma server."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.conversation import Assistant
+from bot.index import open_generation, read_active, verify_generation
+from bot.ingestion import ingest
+from bot.settings import PROJECT_ROOT, Settings
+from bot.stores import make_store
+from tests.conftest import copy_knowledge, free_port, running_app, wait_until_responds
+
+TOPICS = ["knee", "shoulder", "hip", "spine", "wrist", "ankle", "elbow", "neck", "jaw", "foot"]
+
+
+def many_documents(folder: Path, count: int) -> None:
+    """Enough distinct documents that an ingest takes a few seconds, so it can be killed midway."""
+    for n in range(count):
+        topic = TOPICS[n % len(TOPICS)]
+        sections = "\n\n".join(
+            f"## Visit {v} for the {topic}\n\nAt visit {v} of program {n}, the {topic} is examined and the care team "
+            f"records progress. Patients in program {n} bring notes about their {topic} to visit {v}. "
+            f"Questions about program {n} go to the clinic's front desk."
+            for v in range(12)
+        )
+        (folder / f"program-{n:03d}.md").write_text(f"---\ntitle: Program {n}\n---\n{sections}\n")
+
+
+def run_ingest(settings: Settings, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "BOT_DATA_DIR": str(settings.data_dir), "BOT_KNOWLEDGE_DIR": str(settings.knowledge_dir)}
+    return subprocess.Popen(
+        [sys.executable, "ingest.py", "--json", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_kill_9_at_any_moment_leaves_the_previous_generation_serving(tmp_path: Path) -> None:
+    settings = Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
+    store = make_store(settings)
+    first = ingest(settings)
+    many_documents(settings.knowledge_dir, 40)
+    killed = 0
+    for delay in (1.0, 3.0, 5.0, 6.5, 8.0, 10.0):
+        before = read_active(store)
+        process = run_ingest(settings, "--rebuild")
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        active = read_active(store)
+        if process.returncode == -signal.SIGKILL:
+            killed += 1
+            assert active.version in (before.version, *store.generations())
+        verify_generation(store, active)  # whatever is active is complete
+        answer = Assistant(settings).ask("What are mesenchymal stem cells?")
+        assert answer.kind == "answer" and answer.index_version == active.version
+    assert killed >= 3
+    assert read_active(store).version != first.version or killed == 6
+    final = ingest(settings, rebuild=True)
+    assert final.published and final.exit_code == 0
+    assert read_active(store).version == final.version
+    snapshot = open_generation(store, read_active(store))
+    assert snapshot.info.documents == 42 and len({c.id for c in snapshot.chunks}) == snapshot.info.chunks
+    leftovers = set(store.generations()) - {final.version}
+    assert len(leftovers) <= 1  # only the previous generation survives pruning; crashed ones are gone
+
+
+def test_reingest_under_a_loop_of_requests_fails_none(tmp_path: Path) -> None:
+    settings = Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
+    ingest(settings)
+    with running_app(settings, tmp_path, BOT_RATE_LIMIT="") as base:
+        results: list[tuple[int, str]] = []
+        stop = threading.Event()
+
+        def hammer() -> None:
+            with httpx.Client(timeout=30) as client:
+                while not stop.is_set() and len(results) < 2000:
+                    response = client.post(f"{base}/api/ask", json={"question": "What is Ryoncil?"})
+                    version = response.json().get("index_version", "") if response.status_code == 200 else ""
+                    results.append((response.status_code, version))
+
+        workers = [threading.Thread(target=hammer) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        try:
+            for n in range(2):
+                (settings.knowledge_dir / f"update-{n}.md").write_text(
+                    f"# Update {n}\n\n## News\n\nClinic news item {n}."
+                )
+                assert run_ingest(settings).wait(timeout=120) == 0
+                time.sleep(1.0)
+        finally:
+            stop.set()
+            for worker in workers:
+                worker.join()
+        assert len(results) > 20
+        assert [code for code, _ in results if code != 200] == []
+        versions = [version for _, version in results]
+        assert len(set(versions)) == 3  # served from the first, second and third generation in turn
+        assert versions[-1] == read_active(make_store(settings)).version
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    with open(tmp_path / "chroma.log", "w") as log:
+        process = subprocess.Popen(
+            [str(chroma), "run", "--path", str(tmp_path / "chroma"), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_responds(f"http://127.0.0.1:{port}/api/v2/heartbeat", process=process, timeout=60)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_two_app_processes_serve_one_generation_from_a_chroma_server(tmp_path: Path, chroma_server: int) -> None:
+    server = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(chroma_server)}
+    settings = Settings(
+        knowledge_dir=copy_knowledge(tmp_path / "knowledge"),
+        data_dir=tmp_path / "data",
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_server,
+    )
+    first = ingest(settings)
+    assert first.published
+    with (
+        running_app(settings, tmp_path, BOT_RATE_LIMIT="", **server) as one,
+        running_app(settings, tmp_path, BOT_RATE_LIMIT="", BOT_DATA_DIR=str(tmp_path / "other"), **server) as two,
+    ):
+        for base in (one, two):
+            health = httpx.get(f"{base}/healthz").json()
+            assert health["index_version"] == first.version
+            answer = httpx.post(f"{base}/api/ask", json={"question": "What is Ryoncil?"}).json()
+            assert answer["kind"] == "answer" and answer["index_version"] == first.version
+        (settings.knowledge_dir / "stem-cell-therapy-the-balanced-picture.md").unlink()
+        second = ingest(settings)
+        assert second.published and second.removed == ["stem-cell-therapy-the-balanced-picture.md"]
+        time.sleep(1.5)  # app processes poll the server's pointer once a second
+        for base in (one, two):
+            answer = httpx.post(f"{base}/api/ask", json={"question": "What is Ryoncil?"}).json()
+            assert answer["index_version"] == second.version
+            assert all("Balanced Picture" not in c["title"] for c in answer["citations"])
