@@ -48,6 +48,18 @@ class Citation:
     snippet: str
     score: float
     reviewed: str | None
+    document: str = ""  # path in the knowledge folder: for the audit trail, not part of the public API
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "section": self.section,
+            "snippet": self.snippet,
+            "score": self.score,
+            "reviewed": self.reviewed,
+        }
 
 
 @dataclass(frozen=True)
@@ -77,7 +89,7 @@ class Answer:
         return {
             "answer": self.answer,
             "kind": str(self.kind),
-            "citations": [vars(c) for c in self.citations],
+            "citations": [c.to_dict() for c in self.citations],
             "disclaimer": self.disclaimer,
             "suggestions": list(self.suggestions),
             "index_version": self.index_version,
@@ -118,7 +130,7 @@ def faq_draft(entry: FaqEntry, similarity: float, snapshot: Snapshot) -> Draft:
     """A curated answer, cited to the document section it was written from."""
     doc = snapshot.documents[entry.source]
     citation = Citation(
-        1, doc.title, doc.source, entry.section, _snippet(entry.answer), round(similarity, 4), doc.reviewed
+        1, doc.title, doc.source, entry.section, _snippet(entry.answer), round(similarity, 4), doc.reviewed, doc.path
     )
     return Draft(Kind.ANSWER, f"{escape(entry.answer.strip())} [1]", (citation,))
 
@@ -198,6 +210,7 @@ def extractive_draft(
                     _snippet(" ".join(chunk_sentences)),
                     round(result.similarity, 4),
                     result.chunk.reviewed,
+                    result.chunk.doc_path,
                 )
             )
             paragraphs.append([])

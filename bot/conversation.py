@@ -6,6 +6,7 @@ where the configured disclaimer is attached, so no path (and no document text) c
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable, Sequence
@@ -24,6 +25,9 @@ from bot.settings import Settings
 from bot.stores import ServerStore, make_store
 
 Encoder = Callable[[list[str]], np.ndarray]
+ReplyObserver = Callable[[str, Answer], None]
+"""Told of every reply with its (cleaned) question: how optional features such as insights hook in."""
+log = logging.getLogger(__name__)
 
 _ELLIPSIS = re.compile(
     r"^(?:and |but |so )?(?:what|how) about\s+(?P<topic>.+?)[?.!]*$|^and\s+(?P<bare>.+?)[?.!]*$", re.IGNORECASE
@@ -85,15 +89,31 @@ def live_index(settings: Settings) -> LiveIndex:
 class Assistant:
     """Answers patient questions from the live index. Thread-safe: it keeps no per-question state."""
 
-    def __init__(self, settings: Settings, live: LiveIndex | None = None, encode: Encoder = embedding.encode) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        live: LiveIndex | None = None,
+        encode: Encoder = embedding.encode,
+        on_reply: ReplyObserver | None = None,
+    ) -> None:
         self.settings = settings
         self.live = live or live_index(settings)
         self.retriever = Retriever(self.live)
         self.encode = encode
+        self.on_reply = on_reply
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer one question. Raises ``InputRejected`` for input that cannot be processed."""
         question = validate_question(question, self.settings)
+        answer = self._reply(question, history)
+        if self.on_reply is not None:
+            try:
+                self.on_reply(question, answer)
+            except Exception:  # recording insights must never cost a patient their answer
+                log.exception("recording a reply failed")
+        return answer
+
+    def _reply(self, question: str, history: Sequence[Turn]) -> Answer:
         try:
             snapshot: Snapshot | None = self.live.current()
         except IndexNotReady:
@@ -106,11 +126,10 @@ class Assistant:
         # one model call: the question itself for triage and, for a follow-up, the condensed query for retrieval
         vectors = self.encode([question] if query == question else [question, query])
         verdict = triage(question, vectors[0])
-        version = snapshot.info.version if snapshot is not None else NO_INDEX
         if verdict.kind is Kind.CRISIS:
-            return self.finalize(Draft(Kind.CRISIS, self.settings.crisis_message), version)
+            return self.finalize(Draft(Kind.CRISIS, self.settings.crisis_message), snapshot)
         if verdict.kind is Kind.EMERGENCY:
-            return self.finalize(Draft(Kind.EMERGENCY, self.settings.emergency_message), version)
+            return self.finalize(Draft(Kind.EMERGENCY, self.settings.emergency_message), snapshot)
         if snapshot is None:
             raise IndexNotReady("no index has been published yet: run `python ingest.py`")
         vector = vectors[-1]
@@ -141,30 +160,36 @@ class Assistant:
             referral = settings.with_contact(settings.personal_advice_message)
             if draft is not None:
                 text = f"{referral}\n\nGeneral information from our materials:\n\n{draft.text}"
-                return self.finalize(
-                    Draft(Kind.PERSONAL_ADVICE, text, draft.citations, suggestions), snapshot.info.version
-                )
-            return self.finalize(Draft(Kind.PERSONAL_ADVICE, referral, (), suggestions), snapshot.info.version)
+                return self.finalize(Draft(Kind.PERSONAL_ADVICE, text, draft.citations, suggestions), snapshot)
+            return self.finalize(Draft(Kind.PERSONAL_ADVICE, referral, (), suggestions), snapshot)
         if confidence < settings.scope_threshold:
             examples = suggest(snapshot, None, exclude=set(), count=settings.suggestions)
             text = settings.out_of_scope_message + "".join(f"\n- {escape(q)}" for q in examples)
-            return self.finalize(Draft(Kind.OUT_OF_SCOPE, text, (), examples), snapshot.info.version)
+            return self.finalize(Draft(Kind.OUT_OF_SCOPE, text, (), examples), snapshot)
         if draft is None:
             text = settings.with_contact(settings.no_answer_message)
-            return self.finalize(Draft(Kind.NO_ANSWER, text, (), suggestions), snapshot.info.version)
-        return self.finalize(
-            Draft(draft.kind, draft.text, draft.citations, suggestions), snapshot.info.version, confidence
-        )
+            return self.finalize(Draft(Kind.NO_ANSWER, text, (), suggestions), snapshot)
+        return self.finalize(Draft(draft.kind, draft.text, draft.citations, suggestions), snapshot, confidence)
 
-    def finalize(self, draft: Draft, index_version: str, confidence: float | None = None) -> Answer:
-        """The single exit of every reply: attaches the configured disclaimer, the index version and an id."""
+    def finalize(self, draft: Draft, snapshot: Snapshot | None, confidence: float | None = None) -> Answer:
+        """The single exit of every reply: attaches the configured disclaimer, the index version and an id.
+
+        ``meta["documents"]`` records which version (content hash) of each cited document produced the reply.
+        """
+        documents: dict[str, str] = {}
+        if snapshot is not None:
+            documents = {
+                c.document: snapshot.documents[c.document].content_hash
+                for c in draft.citations
+                if c.document in snapshot.documents
+            }
         return Answer(
             answer=draft.text,
             kind=draft.kind,
             citations=draft.citations,
             disclaimer=self.settings.disclaimer,
             suggestions=draft.suggestions,
-            index_version=index_version,
+            index_version=snapshot.info.version if snapshot is not None else NO_INDEX,
             reply_id=uuid.uuid4().hex,
-            meta={"confidence": confidence},
+            meta={"confidence": confidence, "documents": documents},
         )

@@ -7,7 +7,7 @@ without touching code, and tests build a ``Settings`` with a temporary data dir 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -38,6 +38,10 @@ DEFAULT_OUT_OF_SCOPE_MESSAGE = (
 )
 DEFAULT_NO_ANSWER_MESSAGE = "I'm sorry, our materials don't cover that question. Our care team can help: {contact}"
 DEFAULT_EMPTY_QUESTION_MESSAGE = "Please type a question, for example: “What are mesenchymal stem cells?”"
+DEFAULT_WIDGET_GREETING = (
+    "Hello! I answer general questions about stem cell therapy from our clinic's patient materials, "
+    "with the sources for every answer."
+)
 
 
 class Settings(BaseSettings):
@@ -73,6 +77,10 @@ class Settings(BaseSettings):
     max_file_bytes: int = 5_000_000
     exclude_expired: bool = True  # leave documents whose review-by date has passed out of answers
 
+    # Staff insights (off by default: nothing about patients is stored unless a clinic turns this on).
+    feedback_enabled: bool = False
+    retention_days: int = 90
+
     # Input limits.
     max_question_chars: int = 1000
     max_history_messages: int = 20
@@ -84,6 +92,23 @@ class Settings(BaseSettings):
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_user: str | None = None
     admin_password: str | None = None
+
+    # The embeddable widget (/widget.js, /widget). The script tag's data-* attributes override the look and
+    # the words; greeting and starters come only from here. Starters are a JSON list in the environment
+    # (BOT_WIDGET_STARTERS='["Is it safe, and for whom?"]'), since questions contain commas; empty means
+    # the first curated FAQ questions.
+    widget_title: str = "Ask our clinic"
+    widget_greeting: str = DEFAULT_WIDGET_GREETING
+    widget_starters: list[str] = Field(default_factory=list)
+    widget_color: str = Field(default="#0b5394", pattern=r"^#[0-9a-fA-F]{6}$")
+    widget_logo: str | None = None  # an http(s) image URL shown in the panel header
+    widget_position: Literal["left", "right"] = "right"
+    widget_language: str = "en"
+    widget_launcher_label: str = "Ask a question"
+    widget_placeholder: str = "Type your question"
+    widget_send_label: str = "Send"
+    widget_sources_label: str = "Sources"
+    widget_close_label: str = "Close chat"
 
     # Chroma server mode (scale-out). Unset means the embedded PersistentClient under data_dir.
     chroma_host: str | None = Field(default=None, validation_alias=AliasChoices("CHROMA_HOST", "chroma_host"))

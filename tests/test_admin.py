@@ -33,9 +33,9 @@ def test_without_credentials_the_staff_page_is_closed(server: str) -> None:
 
 def test_patient_side_exposes_no_staff_action(server: str) -> None:
     info = httpx.get(f"{server}/gradio_api/info").json()
-    assert list(info["named_endpoints"]) == ["/ask"] and not info["unnamed_endpoints"]
+    assert set(info["named_endpoints"]) == {"/ask", "/feedback"} and not info["unnamed_endpoints"]
     paths = httpx.get(f"{server}/api/openapi.json").json()["paths"]
-    assert set(paths) == {"/api/ask", "/healthz"}
+    assert set(paths) == {"/api/ask", "/api/feedback", "/healthz"}
 
 
 def test_login_is_required_over_http_and_gradio_client(admin_server) -> None:

@@ -14,6 +14,13 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 pytestmark = pytest.mark.browser
 
 
+def open_chat(page, base: str) -> None:
+    """Open the chat page and wait until it can take a question. (Not "networkidle": Gradio keeps a
+    heartbeat stream open for per-session state, so the network is never idle.)"""
+    page.goto(base + "/", wait_until="load")
+    page.locator("#question textarea").wait_for(state="visible", timeout=30_000)
+
+
 @pytest.fixture(scope="module")
 def browser():
     if CHROMIUM is None:
@@ -32,7 +39,7 @@ def test_patient_asks_and_sees_a_cited_answer_with_the_disclaimer(browser, serve
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server + "/", wait_until="networkidle")
+    open_chat(page, server)
     banner = page.locator("#disclaimer-banner")
     assert Settings().disclaimer in banner.inner_text()
 
@@ -59,7 +66,7 @@ def test_patient_asks_and_sees_a_cited_answer_with_the_disclaimer(browser, serve
 
 def test_emergency_message_shows_in_the_chat(browser, server: str) -> None:
     page = browser.new_page()
-    page.goto(server + "/", wait_until="networkidle")
+    open_chat(page, server)
     page.locator("#question textarea").fill("I have crushing chest pain")
     page.locator("#ask").click()
     page.wait_for_function("() => document.querySelector('#chat').innerText.includes('911')", timeout=30_000)

@@ -15,7 +15,7 @@ from bot.ingestion import ingest
 from bot.sanitize import html_fragment, is_safe_url, markdown_text, search_text
 from bot.settings import PROJECT_ROOT, Settings
 from tests.conftest import running_app
-from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the shared Chromium fixture)
+from tests.test_browser import ARTIFACTS, browser, open_chat  # noqa: F401  (the shared Chromium fixture)
 
 HOSTILE_DOC = """---
 title: Harvest Day Notes
@@ -120,7 +120,7 @@ def test_nothing_from_a_hostile_document_runs_in_the_browser(browser, hostile_se
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: console_errors.append(str(exc)))
-    page.goto(hostile_server + "/", wait_until="networkidle")
+    open_chat(page, hostile_server)
     page.locator("#question textarea").fill("<img src=x onerror=alert('question')> zephyrine wristband?")
     page.locator("#question textarea").press("Enter")
     page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Sources (')", timeout=30_000)

@@ -1,4 +1,4 @@
-"""The public REST API (ARCHITECTURE section 4): ``POST /api/ask`` and ``GET /healthz``.
+"""The public REST API (ARCHITECTURE section 4): ``POST /api/ask``, ``POST /api/feedback``, ``GET /healthz``.
 
 Every failure a client can cause is a 4xx with a JSON body saying what is wrong; no input reaches a 5xx.
 """
@@ -10,12 +10,13 @@ from typing import Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.conversation import Assistant, Turn
 from bot.index import IndexNotReady
+from bot.insights import Insights
 from bot.safety import InputRejected
 from bot.settings import Settings
 
@@ -40,6 +41,16 @@ class AskRequest(BaseModel):
     session_id: str | None = Field(default=None, max_length=200)
 
 
+class FeedbackRequest(BaseModel):
+    """The body of ``POST /api/feedback``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reply_id: str = Field(min_length=1, max_length=64)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=1000)
+
+
 def error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
     return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
 
@@ -54,7 +65,7 @@ def check_history(history: list[HistoryMessage], settings: Settings) -> list[Tur
     return [Turn(m.role, m.content) for m in history]
 
 
-def build_router(assistant: Assistant) -> APIRouter:
+def build_router(assistant: Assistant, insights: Insights) -> APIRouter:
     router = APIRouter()
     settings = assistant.settings
 
@@ -69,6 +80,12 @@ def build_router(assistant: Assistant) -> APIRouter:
         except IndexNotReady as exc:
             return error(503, "index_not_ready", str(exc))
         return JSONResponse(answer.to_dict())
+
+    @router.post("/api/feedback", status_code=204)
+    def feedback(body: FeedbackRequest) -> Response:
+        if not insights.record_feedback(body.reply_id, body.rating, body.comment):
+            return error(404, "unknown_reply", "no reply with that id (it may be too old)")
+        return Response(status_code=204)
 
     @router.get("/healthz")
     def healthz() -> JSONResponse:

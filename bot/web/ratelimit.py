@@ -11,6 +11,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+LIMITED_PATHS = ("/api/ask", "/api/feedback")
+
 
 class RateLimiter:
     """``hit(client)`` counts one request and says how long to wait when over the limit (None if allowed)."""
@@ -35,7 +37,7 @@ class RateLimiter:
 class RateLimitMiddleware:
     """429 with a JSON reason for POSTs to the API paths once a client is over the limit."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter, paths: tuple[str, ...] = ("/api/ask",)) -> None:
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, paths: tuple[str, ...] = LIMITED_PATHS) -> None:
         self.app = app
         self.limiter = limiter
         self.paths = paths

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -43,8 +44,10 @@ def page_policy(nonce: str, frame_ancestors: str = "'self'") -> str:
 class SecurityHeaders:
     """ASGI middleware: nonce the scripts of HTML responses and set CSP and related headers on all."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, frame_ancestors: Mapping[str, str] | None = None) -> None:
+        """``frame_ancestors`` maps a path to who may frame it (the widget page); every other page: ``'self'``."""
         self.app = app
+        self.frame_ancestors = dict(frame_ancestors or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,7 +67,8 @@ class SecurityHeaders:
                     headers.setdefault("content-security-policy", API_POLICY)
                     await send(message)
                     return
-                headers.setdefault("content-security-policy", page_policy(nonce))
+                ancestors = self.frame_ancestors.get(scope["path"], "'self'")
+                headers.setdefault("content-security-policy", page_policy(nonce, ancestors))
                 start = message  # hold the start until the body is rewritten (its length changes)
                 return
             if start is None:
