@@ -102,7 +102,8 @@ def escape(text: str) -> str:
     return markdown_text(text)
 
 
-def _snippet(text: str) -> str:
+def snippet(text: str) -> str:
+    """A short plain-text excerpt for a citation."""
     text = " ".join(plain_text(text).split())
     if len(text) <= SNIPPET_CHARS:
         return text
@@ -130,7 +131,7 @@ def faq_draft(entry: FaqEntry, similarity: float, snapshot: Snapshot) -> Draft:
     """A curated answer, cited to the document section it was written from."""
     doc = snapshot.documents[entry.source]
     citation = Citation(
-        1, doc.title, doc.source, entry.section, _snippet(entry.answer), round(similarity, 4), doc.reviewed, doc.path
+        1, doc.title, doc.source, entry.section, snippet(entry.answer), round(similarity, 4), doc.reviewed, doc.path
     )
     return Draft(Kind.ANSWER, f"{escape(entry.answer.strip())} [1]", (citation,))
 
@@ -207,7 +208,7 @@ def extractive_draft(
                     result.chunk.title,
                     result.chunk.source,
                     result.chunk.section,
-                    _snippet(" ".join(chunk_sentences)),
+                    snippet(" ".join(chunk_sentences)),
                     round(result.similarity, 4),
                     result.chunk.reviewed,
                     result.chunk.doc_path,

@@ -17,6 +17,7 @@ import numpy as np
 from bot import embedding
 from bot.answering import Answer, Draft, best_faq, escape, extractive_draft, faq_draft, suggest
 from bot.documents import is_expired
+from bot.generation import Generator, generator_from_settings
 from bot.index import SERVER_POLL_SECONDS, IndexNotReady, LiveIndex, Snapshot
 from bot.retrieval import Retriever, tokenize
 from bot.safety import Kind, clean_text, triage, validate_question
@@ -95,12 +96,14 @@ class Assistant:
         live: LiveIndex | None = None,
         encode: Encoder = embedding.encode,
         on_reply: ReplyObserver | None = None,
+        generator: Generator | None = None,
     ) -> None:
         self.settings = settings
         self.live = live or live_index(settings)
         self.retriever = Retriever(self.live)
         self.encode = encode
         self.on_reply = on_reply
+        self.generator = generator if generator is not None else generator_from_settings(settings)
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer one question. Raises ``InputRejected`` for input that cannot be processed."""
@@ -155,6 +158,9 @@ class Assistant:
                 max_citations=settings.max_citations,
                 min_confidence=settings.answer_threshold,
             )
+            if draft is not None and self.generator is not None:
+                usable = [r for r in results if r.confidence >= settings.answer_threshold][: settings.max_citations]
+                draft = self.generator.compose(query, usable, fallback=draft)
 
         if verdict.kind is Kind.PERSONAL_ADVICE:
             referral = settings.with_contact(settings.personal_advice_message)

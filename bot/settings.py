@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     max_file_bytes: int = 5_000_000
     exclude_expired: bool = True  # leave documents whose review-by date has passed out of answers
 
+    # Optional generated answers (off unless a model is named; see README "Generated answers").
+    llm_model: str | None = None  # e.g. "llama3.2" with llm_provider "ollama"
+    llm_provider: str | None = None  # any provider LangChain's init_chat_model knows: "ollama", "openai", ...
+    llm_base_url: str | None = None  # e.g. http://127.0.0.1:11434 for Ollama, or an OpenAI-compatible server
+    llm_timeout_seconds: float = 20.0
+
     # Staff insights (off by default: nothing about patients is stored unless a clinic turns this on).
     feedback_enabled: bool = False
     retention_days: int = 90
