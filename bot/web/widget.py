@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 WIDGET_PAGE = "/widget"
-API_PATHS = ("/api/ask",)
+API_PATHS = ("/api/ask", "/api/feedback")
 DEFAULT_STARTERS = 3  # FAQ questions offered when BOT_WIDGET_STARTERS is empty
 MAX_LABEL_CHARS = 80  # a theming value from a query string is a short label, never a paragraph
 SCRIPT_PLACEHOLDER = "__WIDGET_DEFAULTS__"

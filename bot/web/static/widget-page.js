@@ -121,6 +121,15 @@
   }
 
   // --- replies ---------------------------------------------------------------------------------------------
+  // Scroll the conversation itself: scrollIntoView would also scroll the clinic's page around the frame.
+  function revealTop(element) {
+    log.scrollTop += element.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+  }
+
+  function revealEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
   function appendSources(parent, citations, reply) {
     var details = parent.appendChild(el("details", "sources"));
     details.appendChild(el("summary", null, data.sourcesLabel + " (" + citations.length + ")"));
@@ -166,14 +175,47 @@
     });
     appendMarkdown(message, String(answer.answer || ""), replies, cited);
     if (answer.citations && answer.citations.length) appendSources(message, answer.citations, replies);
+    if (answer.reply_id && !urgent) appendFeedback(message, answer.reply_id);
     log.appendChild(message);
     appendSuggestions(log, answer.suggestions, data.suggestionsLabel);
     if (answer.disclaimer) disclaimer.textContent = answer.disclaimer; // identical on every reply, by contract
-    message.scrollIntoView({ block: "start" });
+  }
+
+  // Like / dislike: POST /api/feedback (stored only if the clinic turned insights on; see docs/privacy.md).
+  function appendFeedback(parent, replyId) {
+    var bar = parent.appendChild(el("div", "feedback"));
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "Was this helpful?");
+    [["up", "\u{1F44D}", "Helpful"], ["down", "\u{1F44E}", "Not helpful"]].forEach(function (choice) {
+      var button = bar.appendChild(el("button", "rate", choice[1]));
+      button.type = "button";
+      button.dataset.replyId = replyId;
+      button.dataset.rating = choice[0];
+      button.setAttribute("aria-label", choice[2]);
+      button.setAttribute("aria-pressed", "false");
+    });
+  }
+
+  function rate(button) {
+    var bar = button.parentNode;
+    bar.querySelectorAll("button.rate").forEach(function (other) {
+      other.disabled = true;
+      other.setAttribute("aria-pressed", String(other === button));
+    });
+    fetch("/api/feedback", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ reply_id: button.dataset.replyId, rating: button.dataset.rating }),
+    })
+      .then(function (response) {
+        bar.appendChild(el("span", "thanks", response.ok ? "Thank you." : ""));
+      })
+      .catch(function () {});
   }
 
   function addNotice(text) {
-    log.appendChild(el("div", "msg bot notice", text)).scrollIntoView({ block: "nearest" });
+    log.appendChild(el("div", "msg bot notice", text));
+    revealEnd();
   }
 
   function remember(question, answer) {
@@ -190,9 +232,9 @@
     if (!question || busy) return;
     busy = true;
     sendButton.disabled = true;
-    log.appendChild(el("div", "msg user", question));
+    var asked = log.appendChild(el("div", "msg user", question));
     var pending = log.appendChild(el("div", "msg bot pending", data.thinking));
-    pending.scrollIntoView({ block: "nearest" });
+    revealEnd();
     log.setAttribute("aria-busy", "true");
     fetch("/api/ask", {
       method: "POST",
@@ -208,6 +250,7 @@
         pending.remove();
         if (result.ok) {
           addReply(result.payload);
+          revealTop(asked); // the question and the start of its answer
           remember(question, String(result.payload.answer || ""));
         } else {
           // 4xx reasons are written for people (too long, too many questions); anything else is generic
@@ -236,6 +279,11 @@
   });
 
   log.addEventListener("click", function (event) {
+    var rating = event.target.closest("button.rate");
+    if (rating) {
+      rate(rating);
+      return;
+    }
     var suggestion = event.target.closest("button.suggestion");
     if (suggestion) {
       ask(suggestion.textContent);
@@ -248,8 +296,8 @@
     if (!target) return;
     event.preventDefault();
     target.closest("details").open = true;
-    target.scrollIntoView({ block: "nearest" });
-    target.focus();
+    revealTop(target);
+    target.focus({ preventScroll: true });
   });
 
   document.addEventListener("keydown", function (event) {
