@@ -33,10 +33,11 @@ log = logging.getLogger(__name__)
 _ELLIPSIS = re.compile(
     r"^(?:and |but |so )?(?:what|how) about\s+(?P<topic>.+?)[?.!]*$|^and\s+(?P<bare>.+?)[?.!]*$", re.IGNORECASE
 )
-_REFERENCE = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|he|she|there)\b", re.IGNORECASE)
-FOLLOW_UP_MAX_WORDS = 8
+_REFERENCE = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|he|she|there|one|ones)\b", re.IGNORECASE)
+FOLLOW_UP_MAX_WORDS = 10
 NO_INDEX = "none"
 Rarity = Callable[[str], float]
+Topical = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,16 @@ def _swap_topic(previous: str, topic: str, rarity: Rarity) -> str:
     return re.sub(rf"\b{re.escape(word)}\b", topic, previous, count=1)
 
 
-def condense(question: str, history: Sequence[Turn], rarity: Rarity | None = None) -> str:
+def condense(
+    question: str, history: Sequence[Turn], rarity: Rarity | None = None, topical: Topical | None = None
+) -> str:
     """Make a short follow-up stand alone, using the patient's previous question.
 
     - "what about lupus?" after "does it work for MS?" becomes "does it work for lupus?": the previous
-      question's most specific word is replaced by the new topic;
-    - "where do they come from?" after "what are MSCs?" is joined to it, so "they" has its referent.
+      question's most topical word is replaced by the new topic (``rarity`` ranks the words);
+    - "where do they come from?" after "what are MSCs?" is joined to it, so "they" has its referent, and so
+      is a short follow-up that names no topic of its own ("what if the site gets red?"), when ``topical``
+      says which words name a topic.
     Questions that stand on their own pass through unchanged.
     """
     previous = next((turn.content for turn in reversed(history) if turn.role == "user" and turn.content.strip()), None)
@@ -71,7 +76,8 @@ def condense(question: str, history: Sequence[Turn], rarity: Rarity | None = Non
     ellipsis = _ELLIPSIS.match(question.strip())
     if ellipsis and rarity is not None:
         return _swap_topic(previous, ellipsis.group("topic") or ellipsis.group("bare"), rarity)
-    if ellipsis or _REFERENCE.search(question):
+    no_topic = topical is not None and not any(topical(term) for term in tokenize(question))
+    if ellipsis or _REFERENCE.search(question) or no_topic:
         return f"{previous} {question}"
     return question
 
@@ -123,9 +129,9 @@ class Assistant:
             snapshot = None  # emergencies and crises are still answered without an index
         query = question
         if snapshot is not None:
-            rarity = self.retriever.lexical_for(snapshot).topicality
+            lexical = self.retriever.lexical_for(snapshot)
             turns = [Turn(t.role, search_text(clean_text(t.content))) for t in history]
-            query = condense(search_text(question), turns, rarity)
+            query = condense(search_text(question), turns, lexical.topicality, lexical.names_a_section)
         # one model call: the question itself for triage and, for a follow-up, the condensed query for retrieval
         vectors = self.encode([question] if query == question else [question, query])
         verdict = triage(question, vectors[0])

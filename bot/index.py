@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from bot.chunking import Chunk
+from bot.embedding import DIMENSION
 from bot.faq import FaqEntry
 from bot.stores import IndexStore
 
@@ -271,7 +272,7 @@ def open_generation(store: IndexStore, info: IndexInfo) -> Snapshot:
     faq = tuple(FaqEntry.model_validate(entry) for entry in manifest["faq"])
     faq_raw = client.get_collection(store.collection_name(info.version, "faq")).get(include=["embeddings", "metadatas"])
     owner_of = {entry.id: i for i, entry in enumerate(faq)}
-    faq_vectors = np.asarray(faq_raw["embeddings"], dtype=np.float32).reshape(len(faq_raw["ids"]), -1)
+    faq_vectors = np.asarray(faq_raw["embeddings"], dtype=np.float32).reshape(len(faq_raw["ids"]), DIMENSION)
     faq_owner = tuple(owner_of[meta["faq_id"]] for meta in faq_raw["metadatas"])
     positions = {chunk.id: i for i, chunk in enumerate(chunks)}
     return Snapshot(info, chunks, documents, faq, faq_vectors, faq_owner, collection, positions)

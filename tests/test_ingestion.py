@@ -101,3 +101,10 @@ def test_dry_run_writes_nothing(kb: Settings) -> None:
     report = ingest(kb, dry_run=True)
     assert report.dry_run and not report.published and report.exit_code == 0
     assert report.added and read_active(make_store(kb)) is None
+
+
+def test_a_folder_without_faq_is_served(kb: Settings) -> None:
+    (kb.knowledge_dir / "faq.yaml").unlink()
+    assert ingest(kb).published
+    answer = Assistant(kb).ask("What did the MESEMS trial find?")
+    assert answer.kind == "answer" and answer.suggestions == ()

@@ -1,6 +1,6 @@
 from bot import embedding
 from bot.conversation import Assistant
-from bot.retrieval import HybridRetriever, LexicalIndex, reciprocal_rank_fusion, tokenize
+from bot.retrieval import HybridRetriever, LexicalIndex, expand_lay_terms, reciprocal_rank_fusion, tokenize
 
 
 def test_rrf_rewards_agreement_between_rankings() -> None:
@@ -45,3 +45,24 @@ def test_langchain_retriever_returns_documents_with_scores(assistant: Assistant)
     assert len(docs) == 3
     assert docs[0].metadata["section"] == "Which stem cell products are FDA-approved"
     assert "Ryoncil" in docs[0].page_content
+
+
+def test_lay_terms_and_abbreviations_expand_to_the_documents_wording() -> None:
+    assert expand_lay_terms("does it work for MS?") == "does it work for MS? multiple sclerosis"
+    assert expand_lay_terms("is a shot of belly fat pricey").count("injection") == 1
+    assert "adipose" in expand_lay_terms("is a shot of belly fat pricey")
+    assert expand_lay_terms("Ms. Smith asked about lupus") == "Ms. Smith asked about lupus"  # a title, not MS
+    assert expand_lay_terms("what is lupus") == "what is lupus"
+
+
+def test_lay_term_finds_the_section_written_in_medical_words(assistant: Assistant) -> None:
+    results = search(assistant, "what is graft versus host disease")
+    assert results[0].chunk.section == "Which stem cell products are FDA-approved"
+
+
+def test_a_section_is_read_from_its_start(assistant: Assistant) -> None:
+    results = search(assistant, "What did the MESEMS trial find?")
+    top = results[0].chunk
+    assert top.section == "What the evidence shows: multiple sclerosis" and top.position == min(
+        c.position for c in assistant.live.current().chunks if c.doc_path == top.doc_path and c.section == top.section
+    )

@@ -1,0 +1,1 @@
+"""Benchmarks that measure the product on public data, so answer quality is a number rather than a feeling."""
