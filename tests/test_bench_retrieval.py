@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from bench import retrieval as bench
 
 HAS_DATA = (bench.DEFAULT_DATA / "queries-small.jsonl").exists()
