@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: run test setup index lint fix clean
+.PHONY: run test setup index lint fix clean bench
 
 # Serve the patient chat and API at http://127.0.0.1:7860, indexing knowledge/ first if it changed.
 run: index
@@ -25,6 +25,11 @@ $(STAMP): requirements.txt
 # Re-index knowledge/ when it changed (a no-op otherwise). Exit 1 means published with some files failed.
 index: setup
 	$(PY) ingest.py || [ $$? -eq 1 ]
+
+# Measure speed and footprint on this machine (about 25 minutes) into docs/benchmarks.md's speed section.
+# `make bench BENCH_ARGS=--full-ingest` also ingests and serves all 5,486 MedQuAD documents (25 minutes more).
+bench: setup
+	$(PY) -m bench.performance --output docs/benchmarks.md $(BENCH_ARGS)
 
 # Check style and common mistakes.
 lint: setup

@@ -7,10 +7,25 @@ import logging
 import os
 
 import uvicorn
+from fastapi import FastAPI
 
 from bot import embedding, safety
+from bot.batching import BatchingEncoder
+from bot.conversation import Assistant
 from bot.settings import Settings
 from bot.web.server import create_app
+
+
+def build_app() -> FastAPI:
+    """The app as each serving process builds it: model loaded, triage warmed, concurrent questions batched."""
+    settings = Settings()
+    embedding.load_encoder()  # load once before the first patient waits for it
+    safety.warm_up()
+    # Concurrent questions share one model call, and repeated questions skip it (docs/benchmarks.md).
+    encode = BatchingEncoder(
+        embedding.encode, max_wait=settings.batch_wait_ms / 1000, cache_size=settings.embedding_cache_size
+    )
+    return create_app(settings, Assistant(settings, encode=encode))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -20,10 +35,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    embedding.load_model()  # load once before the first patient waits for it
-    safety.warm_up()
+    workers = Settings().workers
     # No access log: it would record patients' IP addresses (see docs/privacy.md).
-    uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level="info", access_log=False)
+    options = {"host": args.host, "port": args.port, "log_level": "info", "access_log": False}
+    if workers > 1:  # each worker process imports this module and builds its own app
+        uvicorn.run("app:build_app", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(build_app(), **options)
 
 
 if __name__ == "__main__":

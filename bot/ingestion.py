@@ -155,7 +155,7 @@ def _load_faq_checked(knowledge_dir: Path, docs: list[SourceDocument], report: I
 
 def knowledge_hash(docs: list[SourceDocument], faq: list[FaqEntry]) -> str:
     """One hash for everything that shapes the index: equal hashes mean nothing to re-index."""
-    digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION};model={embedding.MODEL_NAME}".encode())
+    digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION};model={embedding.model_id()}".encode())
     for doc in sorted(docs, key=lambda d: d.path):
         digest.update(f"\n{doc.path}\0{doc.content_hash}".encode())
     digest.update(json.dumps([e.model_dump(mode="json") for e in faq], sort_keys=True).encode())
@@ -163,7 +163,7 @@ def knowledge_hash(docs: list[SourceDocument], faq: list[FaqEntry]) -> str:
 
 
 def _text_key(text: str) -> str:
-    return hashlib.sha256(f"{embedding.MODEL_NAME}\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{embedding.model_id()}\0{text}".encode()).hexdigest()
 
 
 def _embed_cached(texts: list[str], cache: EmbeddingCache, report: IngestReport, progress: bool) -> np.ndarray:

@@ -73,6 +73,20 @@ class Settings(BaseSettings):
     max_citations: int = 3
     suggestions: int = 3
 
+    # Embedding model: "torch" (full precision) or "onnx-int8" (the same model quantised: ingest in about half
+    # the time, see docs/benchmarks.md). Ingest and every app process must use the same backend: the index is
+    # keyed by it. torch stays the default until the safety thresholds are calibrated on int8 vectors too.
+    embedding_backend: Literal["torch", "onnx-int8"] = "torch"
+    model_cache_dir: Path = PROJECT_ROOT / "data" / "models"  # the ONNX export; shared by every data dir
+    # Model threads per process. One: on two shared cores it beat two for every workload measured (a second
+    # thread mostly waits for a busy core); add processes (BOT_WORKERS, replicas) rather than threads.
+    embedding_threads: int = Field(default=1, ge=1)
+    batch_wait_ms: float = 2.0  # how long the serving encoder waits for more questions to share a model call
+    embedding_cache_size: int = 2048  # serving: recent questions whose vectors are kept (0 disables)
+    # Serving processes behind one port (uvicorn workers). Each loads its own model and keeps its own rate-limit
+    # counts; with a Chroma server, prefer separate app processes behind a load balancer (docs/scaling.md).
+    workers: int = Field(default=1, ge=1)
+
     # Documents.
     max_file_bytes: int = 5_000_000
     exclude_expired: bool = True  # leave documents whose review-by date has passed out of answers

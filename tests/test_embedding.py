@@ -1,6 +1,11 @@
-import numpy as np
+import time
+from concurrent.futures import ThreadPoolExecutor
 
-from bot import embedding
+import numpy as np
+import pytest
+
+from bot import embedding, ingestion
+from bot.batching import BatchingEncoder
 
 
 def test_bundled_model_loads_offline_and_gives_unit_vectors() -> None:
@@ -27,3 +32,107 @@ def test_langchain_adapter_matches_encode() -> None:
 def test_token_count_includes_special_tokens() -> None:
     assert embedding.count_tokens("") == 2
     assert embedding.count_tokens("stem cells") == 4
+
+
+# --- backends ---------------------------------------------------------------------------------------------
+
+
+def test_each_backend_has_its_own_model_id_and_torch_keeps_the_old_one() -> None:
+    assert embedding.model_id("torch") == embedding.MODEL_NAME  # indexes built before backends stay valid
+    assert embedding.model_id("onnx-int8") != embedding.MODEL_NAME
+    assert embedding.model_id() == embedding.model_id(embedding.active_backend())
+
+
+def test_the_ingest_keys_change_with_the_backend() -> None:
+    with embedding.using("torch"):
+        torch_key = ingestion._text_key("lupus")
+    with embedding.using("onnx-int8"):
+        int8_key = ingestion._text_key("lupus")
+    assert torch_key != int8_key
+
+
+def test_onnx_int8_gives_unit_vectors_close_to_full_precision() -> None:
+    texts = [
+        "What are mesenchymal stem cells?",
+        "How much does stem cell therapy cost?",
+        "I have crushing chest pain",
+        "Mesenchymal stromal cells are taken from bone marrow or fat and grown in a laboratory. " * 8,
+    ]
+    with embedding.using("onnx-int8"):
+        fast = embedding.encode(texts)
+        alone = np.stack([embedding.encode([text])[0] for text in texts])  # no batch-mate changes a vector
+    with embedding.using("torch"):
+        full = embedding.encode(texts)
+    assert fast.shape == (4, embedding.DIMENSION) and fast.dtype == np.float32
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
+    assert np.min(np.sum(fast * full, axis=1)) > 0.98
+    assert np.allclose(fast, alone, atol=1e-3)
+    assert embedding.onnx_model_file().exists()  # exported once, then reused from the cache folder
+
+
+def test_an_unknown_backend_is_refused_by_name() -> None:
+    with pytest.raises(embedding.UnknownBackend, match="torch"):
+        embedding.configure(backend="gpu")
+
+
+# --- micro-batching (bot.batching) ------------------------------------------------------------------------
+
+
+class CountingEncoder:
+    """A fake model that records each call and is slow enough for callers to pile up."""
+
+    def __init__(self, delay: float = 0.02) -> None:
+        self.calls: list[list[str]] = []
+        self.delay = delay
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        time.sleep(self.delay)
+        return np.stack([np.full(embedding.DIMENSION, float(len(text)), dtype=np.float32) for text in texts])
+
+
+def test_concurrent_callers_share_model_calls_and_get_their_own_rows() -> None:
+    model = CountingEncoder()
+    batcher = BatchingEncoder(model, max_wait=0.005, cache_size=0)
+    texts = [[f"question {'x' * i}"] for i in range(24)]
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        results = list(pool.map(batcher, texts))
+    for (text,), vectors in zip(texts, results, strict=True):
+        assert vectors.shape == (1, embedding.DIMENSION) and vectors[0, 0] == len(text)
+    assert len(model.calls) < len(texts)  # shared
+    assert sum(len(call) for call in model.calls) == len(texts)
+    assert batcher.stats.requests == len(texts)
+
+
+def test_a_lone_caller_never_waits_for_company() -> None:
+    model = CountingEncoder(delay=0.0)
+    batcher = BatchingEncoder(model, max_wait=1.0, cache_size=0)
+    started = time.perf_counter()
+    for i in range(5):
+        batcher([f"question {i}"])
+    assert time.perf_counter() - started < 0.5
+    assert len(model.calls) == 5
+
+
+def test_repeated_questions_come_from_the_cache_and_batches_keep_order() -> None:
+    model = CountingEncoder(delay=0.0)
+    batcher = BatchingEncoder(model, cache_size=2)
+    first = batcher(["a", "bb"])
+    again = batcher(["bb", "a", "ccc"])
+    assert model.calls == [["a", "bb"], ["ccc"]]
+    assert [v[0] for v in first] == [1, 2] and [v[0] for v in again] == [2, 1, 3]
+    assert batcher.stats.cache_hits == 2
+    again[0][0] = 9  # a caller changing its rows changes nobody else's
+    assert batcher(["bb"])[0][0] == 2
+    assert batcher([]).shape == (0, embedding.DIMENSION)
+
+
+def test_a_model_error_reaches_every_waiting_caller() -> None:
+    def broken(texts: list[str]) -> np.ndarray:
+        raise RuntimeError("model failed")
+
+    batcher = BatchingEncoder(broken)
+    with pytest.raises(RuntimeError, match="model failed"):
+        batcher(["a"])
+    with pytest.raises(RuntimeError, match="model failed"):
+        batcher(["b"])  # the worker survived the first error
