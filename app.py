@@ -9,9 +9,10 @@ import os
 import uvicorn
 from fastapi import FastAPI
 
-from bot import embedding, safety
 from bot.batching import BatchingEncoder
 from bot.conversation import Assistant
+from bot.embedding import Embedder
+from bot.safety import Triage
 from bot.settings import Settings
 from bot.web.server import create_app
 
@@ -19,13 +20,13 @@ from bot.web.server import create_app
 def build_app() -> FastAPI:
     """The app as each serving process builds it: model loaded, triage warmed, concurrent questions batched."""
     settings = Settings()
-    embedding.load_encoder()  # load once before the first patient waits for it
-    safety.warm_up()
+    embedder = Embedder.from_settings(settings).load()  # before the first patient waits for it
     # Concurrent questions share one model call, and repeated questions skip it (docs/benchmarks.md).
-    encode = BatchingEncoder(
-        embedding.encode, max_wait=settings.batch_wait_ms / 1000, cache_size=settings.embedding_cache_size
+    encoder = BatchingEncoder(
+        embedder, max_wait=settings.batch_wait_ms / 1000, cache_size=settings.embedding_cache_size
     )
-    return create_app(settings, Assistant(settings, encode=encode))
+    assistant = Assistant(settings, encoder, triage=Triage(encoder).warm_up())
+    return create_app(settings, embedder, assistant)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from bot.embedding import Embedder
+
 DEFAULT_DATA = Path(os.environ.get("MEDQUAD_DIR", "/work/shared/bench/medquad"))
 K = 5
 """Depth of every metric: a patient sees about this many sources at most."""
@@ -171,24 +173,7 @@ def build_knowledge(data_dir: Path, docs: Sequence[str], target: Path, strip: bo
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         texts[rel] = text
-    write_placeholder_faq(target, docs[0])
     return texts
-
-
-def write_placeholder_faq(target: Path, source: str) -> None:
-    """One FAQ entry, because ``open_generation`` cannot yet open a generation with an empty FAQ.
-
-    (``np.asarray([]).reshape(0, -1)`` raises.) The FAQ lives in its own collection and never enters
-    ``Retriever.search``, so this entry changes no number here; drop it once the index handles no FAQ.
-    """
-    (target / "faq.yaml").write_text(
-        "entries:\n"
-        "  - id: benchmark-placeholder\n"
-        "    question: Benchmark placeholder question\n"
-        "    answer: Benchmark placeholder answer.\n"
-        f"    source: {json.dumps(source)}\n",
-        encoding="utf-8",
-    )
 
 
 # --- metrics ----------------------------------------------------------------------------------------------
@@ -243,7 +228,9 @@ def fuse(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[int]:
 # --- ours -------------------------------------------------------------------------------------------------
 
 
-def run_ours(corpus: str, knowledge: Path, data_dir: Path, queries: Sequence[Query], vectors: np.ndarray) -> list:
+def run_ours(
+    corpus: str, knowledge: Path, data_dir: Path, queries: Sequence[Query], vectors: np.ndarray, embedder: Embedder
+) -> list:
     """Ingest through the product pipeline, then rank with its dense side, its BM25 side and the hybrid."""
     from bot.conversation import Assistant
     from bot.ingestion import ingest
@@ -252,10 +239,10 @@ def run_ours(corpus: str, knowledge: Path, data_dir: Path, queries: Sequence[Que
 
     settings = Settings(knowledge_dir=knowledge, data_dir=data_dir)
     started = time.perf_counter()
-    report = ingest(settings, rebuild=True)
+    report = ingest(settings, embedder, rebuild=True)
     if not report.published:
         raise RuntimeError(f"ingest published nothing: {report}")
-    assistant = Assistant(settings)
+    assistant = Assistant(settings, embedder)
     snapshot = assistant.live.current()
     lexical = assistant.retriever.lexical_for(snapshot)  # BM25 is built on first use: count it as ingest
     ingest_seconds = time.perf_counter() - started
@@ -300,13 +287,13 @@ def _reference_tokens(texts: Sequence[str]) -> list[list[str]]:
     return bm25s.tokenize(list(texts), stopwords="en", return_ids=False, show_progress=False)
 
 
-def run_reference(corpus: str, texts: dict[str, str], store: Path, queries: Sequence[Query], vectors: np.ndarray):
+def run_reference(
+    corpus: str, texts: dict[str, str], store: Path, queries: Sequence[Query], vectors: np.ndarray, embedder: Embedder
+):
     """Split, embed with the same MiniLM, store in Chroma (cosine), BM25 alone, and their RRF."""
     import bm25s
     import chromadb
     from chromadb.config import Settings as ChromaSettings
-
-    from bot import embedding
 
     started = time.perf_counter()
     pieces = reference_chunks(texts)
@@ -314,7 +301,7 @@ def run_reference(corpus: str, texts: dict[str, str], store: Path, queries: Sequ
     collection = client.create_collection(
         f"reference-{corpus}", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
     )
-    chunk_vectors = embedding.encode([text for _, text in pieces])
+    chunk_vectors = embedder.encode([text for _, text in pieces])
     batch = client.get_max_batch_size()
     for start in range(0, len(pieces), batch):
         collection.add(
@@ -373,14 +360,6 @@ def machine() -> dict[str, Any]:
         pass
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {"nproc": cpus, "cpu": model, "python": platform.python_version(), "date": dt.date.today().isoformat()}
-
-
-def embedding_id() -> str:
-    """The model and backend every vector of the run came from (both recipes share ``bot.embedding.encode``)."""
-    from bot import embedding
-
-    model_id = getattr(embedding, "model_id", None)
-    return model_id() if callable(model_id) else embedding.MODEL_NAME
 
 
 def command_line(argv: Sequence[str]) -> str:
@@ -462,7 +441,7 @@ def render_markdown(results: Sequence[RetrieverResult], meta: dict[str, Any]) ->
         f"Command (from the project root): `{meta['command']}`",
         "",
         f"Machine: {m['nproc']} CPU(s) available (nproc), {m['cpu']}; Python {m['python']}; {m['date']}. "
-        f"Embeddings for both recipes: `{meta['embedding']}` through `bot.embedding.encode`.",
+        f"Embeddings for both recipes: `{meta['embedding']}` through one `bot.embedding.Embedder`.",
         "",
         'Data: MedQuAD, Asma Ben Abacha and Dina Demner-Fushman, "A Question-Entailment Approach to Question '
         'Answering", BMC Bioinformatics 20(1):511, 2019 (https://github.com/abachaa/MedQuAD), licensed '
@@ -520,13 +499,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, argv: Sequence[str] = ()) -> tuple[list[RetrieverResult], dict[str, Any]]:
     """Every requested recipe on every requested corpus, sharing one batch of question embeddings."""
-    from bot import embedding
+    from bot.settings import Settings
 
+    embedder = Embedder.from_settings(Settings()).load()
     docs, raw = select(args.data, args.full, args.limit_docs, args.limit_queries)
     originals = {rel: (args.data / "docs" / rel).read_text(encoding="utf-8") for rel in docs}
     queries = load_queries(raw, originals)
     started = time.perf_counter()
-    vectors = embedding.encode([q.question for q in queries])
+    vectors = embedder.encode([q.question for q in queries])
     encode_ms = 1000.0 * (time.perf_counter() - started) / max(len(queries), 1)
     results: list[RetrieverResult] = []
     work = Path(tempfile.mkdtemp(prefix="bench-retrieval-")) if args.work_dir is None else args.work_dir
@@ -537,9 +517,9 @@ def run(args: argparse.Namespace, argv: Sequence[str] = ()) -> tuple[list[Retrie
                 shutil.rmtree(root)
             texts = build_knowledge(args.data, docs, root / "knowledge", strip=corpus == "stripped")
             if "ours" in args.recipes:
-                results += run_ours(corpus, root / "knowledge", root / "data", queries, vectors)
+                results += run_ours(corpus, root / "knowledge", root / "data", queries, vectors, embedder)
             if "reference" in args.recipes:
-                results += run_reference(corpus, texts, root / "reference", queries, vectors)
+                results += run_reference(corpus, texts, root / "reference", queries, vectors, embedder)
             for r in results[-6:]:
                 if r.corpus == corpus:
                     print(_progress_line(r), file=sys.stderr, flush=True)
@@ -556,7 +536,7 @@ def run(args: argparse.Namespace, argv: Sequence[str] = ()) -> tuple[list[Retrie
         "encode_ms_per_question": encode_ms,
         "k": K,
         "prefix_chars": PREFIX_CHARS,
-        "embedding": embedding_id(),
+        "embedding": embedder.model_id,
     }
     return results, meta
 

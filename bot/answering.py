@@ -10,15 +10,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.chunking import split_sentences
+from bot.chunking import Chunk, split_sentences
 from bot.faq import FaqEntry
 from bot.index import Snapshot
+from bot.replies import Citation, Draft, Kind
 from bot.retrieval import LexicalIndex, ScoredChunk, tokenize
-from bot.safety import Kind
 from bot.sanitize import markdown_text, plain_text
 
 SNIPPET_CHARS = 240
@@ -37,66 +36,6 @@ NEAR_DUPLICATE = 0.92
 """A suggestion this similar to the question just asked would only repeat the answer."""
 
 
-@dataclass(frozen=True)
-class Citation:
-    """One numbered source of a reply."""
-
-    id: int
-    title: str
-    source: str
-    section: str | None
-    snippet: str
-    score: float
-    reviewed: str | None
-    document: str = ""  # path in the knowledge folder: for the audit trail, not part of the public API
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "source": self.source,
-            "section": self.section,
-            "snippet": self.snippet,
-            "score": self.score,
-            "reviewed": self.reviewed,
-        }
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A reply before it leaves: ``conversation.finalize`` adds the disclaimer, version and reply id."""
-
-    kind: Kind
-    text: str
-    citations: tuple[Citation, ...] = ()
-    suggestions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A finished reply, exactly as the public API returns it."""
-
-    answer: str
-    kind: Kind
-    citations: tuple[Citation, ...]
-    disclaimer: str
-    suggestions: tuple[str, ...]
-    index_version: str
-    reply_id: str
-    meta: dict[str, object] = field(default_factory=dict, compare=False)  # internal, never serialised
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "answer": self.answer,
-            "kind": str(self.kind),
-            "citations": [c.to_dict() for c in self.citations],
-            "disclaimer": self.disclaimer,
-            "suggestions": list(self.suggestions),
-            "index_version": self.index_version,
-            "reply_id": self.reply_id,
-        }
-
-
 def escape(text: str) -> str:
     """Show any HTML in source text as text, and keep only safe links: documents never inject markup."""
     return markdown_text(text)
@@ -108,6 +47,20 @@ def snippet(text: str) -> str:
     if len(text) <= SNIPPET_CHARS:
         return text
     return text[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def cite(number: int, chunk: Chunk, text: str, similarity: float) -> Citation:
+    """The numbered citation of a passage of ``chunk`` (``text`` is what was quoted from it)."""
+    return Citation(
+        id=number,
+        title=chunk.title,
+        source=chunk.source,
+        section=chunk.section,
+        snippet=snippet(text),
+        score=round(similarity, 4),
+        reviewed=chunk.reviewed,
+        document=chunk.doc_path,
+    )
 
 
 def best_faq(
@@ -131,9 +84,16 @@ def faq_draft(entry: FaqEntry, similarity: float, snapshot: Snapshot) -> Draft:
     """A curated answer, cited to the document section it was written from."""
     doc = snapshot.documents[entry.source]
     citation = Citation(
-        1, doc.title, doc.source, entry.section, snippet(entry.answer), round(similarity, 4), doc.reviewed, doc.path
+        id=1,
+        title=doc.title,
+        source=doc.source,
+        section=entry.section,
+        snippet=snippet(entry.answer),
+        score=round(similarity, 4),
+        reviewed=doc.reviewed,
+        document=doc.path,
     )
-    return Draft(Kind.ANSWER, f"{escape(entry.answer.strip())} [1]", (citation,))
+    return Draft(kind=Kind.ANSWER, text=f"{escape(entry.answer.strip())} [1]", citations=(citation,))
 
 
 def _sentence_score(sentence: str, query_terms: set[str], idf: dict[str, float]) -> float:
@@ -202,21 +162,10 @@ def extractive_draft(
             numbers[rank] = len(numbers) + 1
             result = usable[rank]
             chunk_sentences = [s for _, r, _, s in chosen if r == rank]
-            citations.append(
-                Citation(
-                    numbers[rank],
-                    result.chunk.title,
-                    result.chunk.source,
-                    result.chunk.section,
-                    snippet(" ".join(chunk_sentences)),
-                    round(result.similarity, 4),
-                    result.chunk.reviewed,
-                    result.chunk.doc_path,
-                )
-            )
+            citations.append(cite(numbers[rank], result.chunk, " ".join(chunk_sentences), result.similarity))
             paragraphs.append([])
         paragraphs[-1].append(f"{escape(sentence)} [{numbers[rank]}]")
-    return Draft(Kind.ANSWER, "\n\n".join(" ".join(p) for p in paragraphs), tuple(citations))
+    return Draft(kind=Kind.ANSWER, text="\n\n".join(" ".join(p) for p in paragraphs), citations=tuple(citations))
 
 
 def suggest(snapshot: Snapshot, query_vector: np.ndarray | None, *, exclude: set[str], count: int) -> tuple[str, ...]:

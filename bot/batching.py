@@ -2,7 +2,8 @@
 
 A model call on a batch of 16 short questions costs little more than a call on one, so under load the server
 embeds whatever questions are waiting in a single call instead of one call each. ``BatchingEncoder`` is an
-``Encoder`` (a list of texts in, a matrix of unit vectors out) and plugs into ``Assistant(encode=…)``:
+``TextEncoder`` (a model id, and a list of texts in, a matrix of unit vectors out) wrapping the process's
+``Embedder``, and plugs into ``Assistant(encoder=…)``:
 
 1. a request thread looks its texts up in a small LRU cache of recent questions' vectors;
 2. the misses join a queue, and the thread waits;
@@ -18,14 +19,12 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.embedding import DIMENSION
+from bot.embedding import DIMENSION, TextEncoder
 
-Encoder = Callable[[list[str]], np.ndarray]
 DEFAULT_MAX_WAIT = 0.002
 """Seconds the worker lingers for more questions under load: small against a ~10 ms model call."""
 DEFAULT_MAX_BATCH = 64
@@ -48,6 +47,7 @@ class BatchStats:
     texts: int = 0  # texts sent to the model
     requests: int = 0  # encode() calls that reached the model
     cache_hits: int = 0  # texts answered from the cache
+    lingered: int = 0  # times the worker waited for more questions before a model call
 
 
 class _LRU:
@@ -79,10 +79,10 @@ class _LRU:
 
 
 class BatchingEncoder:
-    """An ``Encoder`` that merges concurrent callers' texts into one call of ``encode``. Thread-safe.
+    """A ``TextEncoder`` that merges concurrent callers' texts into one call of its model. Thread-safe.
 
     Args:
-        encode: the model call, e.g. ``bot.embedding.encode``.
+        model: the process's ``Embedder`` (or any ``TextEncoder``); its ``model_id`` is passed through.
         max_wait: seconds to wait for more questions before a call, only while calls are being shared.
         max_batch: most texts in one model call.
         cache_size: recent texts whose vectors are kept; 0 turns the cache off.
@@ -90,13 +90,13 @@ class BatchingEncoder:
 
     def __init__(
         self,
-        encode: Encoder,
+        model: TextEncoder,
         *,
         max_wait: float = DEFAULT_MAX_WAIT,
         max_batch: int = DEFAULT_MAX_BATCH,
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
-        self.encode = encode
+        self.model = model
         self.max_wait = max_wait
         self.max_batch = max_batch
         self.stats = BatchStats()
@@ -106,7 +106,11 @@ class BatchingEncoder:
         self._worker: threading.Thread | None = None
         self._shared = False  # did the last model call serve more than one request?
 
-    def __call__(self, texts: list[str]) -> np.ndarray:
+    @property
+    def model_id(self) -> str:
+        return self.model.model_id
+
+    def encode(self, texts: list[str]) -> np.ndarray:
         found = [self._cache.get(text) for text in texts]
         missing = list(dict.fromkeys(text for text, vector in zip(texts, found, strict=True) if vector is None))
         self.stats.cache_hits += len(texts) - len(missing)
@@ -137,6 +141,7 @@ class BatchingEncoder:
             while not self._queue:
                 self._ready.wait()
             if self._shared and self.max_wait > 0:
+                self.stats.lingered += 1
                 deadline = time.monotonic() + self.max_wait
                 while sum(len(r.texts) for r in self._queue) < self.max_batch:
                     left = deadline - time.monotonic()
@@ -157,7 +162,7 @@ class BatchingEncoder:
             self._shared = len(requests) > 1
             texts = list(dict.fromkeys(text for request in requests for text in request.texts))
             try:
-                vectors = self.encode(texts)
+                vectors = self.model.encode(texts)
             except BaseException as exc:  # every waiting caller gets the error instead of hanging
                 for request in requests:
                     request.error = exc

@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.documents import CONVERTERS, DocumentError, is_expired, load_document
+from bot.documents import CONVERTERS, DocumentError, SourceDocument, is_expired, load_document
 from bot.faq import FAQ_FILE
-from bot.index import read_active
+from bot.index import read_active, read_manifest
 from bot.ingestion import knowledge_files
+from bot.manifest import diff_documents
 from bot.settings import Settings
 from bot.stores import IndexStore
 
@@ -39,30 +40,31 @@ class DocumentStatus:
 def document_statuses(settings: Settings, store: IndexStore) -> list[DocumentStatus]:
     """Every file in the knowledge folder, compared with what the live index holds."""
     active = read_active(store)
-    indexed = {}
-    if active is not None:
-        indexed = {doc["path"]: doc for doc in store.read_manifest(active.version)["documents"]}
+    indexed = {doc.path: doc for doc in read_manifest(store, active.version).documents} if active else {}
+    loaded: dict[str, SourceDocument] = {}
     rows = []
     for file in knowledge_files(settings.knowledge_dir):
         rel = file.relative_to(settings.knowledge_dir).as_posix()
         try:
-            doc = load_document(settings.knowledge_dir, file, settings.max_file_bytes)
+            loaded[rel] = load_document(settings.knowledge_dir, file, settings.max_file_bytes)
         except (DocumentError, OSError) as exc:
             reason = exc.reason if isinstance(exc, DocumentError) else str(exc)
             rows.append(DocumentStatus(rel, f"failed: {reason}", "", 0, "", ""))
-            continue
-        live = indexed.get(rel)
-        if live is None:
-            status = "new (re-ingest to publish)"
-        elif live["content_hash"] != doc.content_hash:
-            status = "changed (re-ingest to publish)"
-        else:
-            status = "expired" if is_expired(doc.review_by) else "indexed"
-        chunks = len(live["chunk_ids"]) if live else 0
-        rows.append(DocumentStatus(rel, status, doc.content_hash[:12], chunks, doc.reviewed or "", doc.review_by or ""))
-    for rel in sorted(set(indexed) - {row.path for row in rows}):
-        rows.append(DocumentStatus(rel, "removed (re-ingest to publish)", indexed[rel]["content_hash"][:12], 0, "", ""))
-    return rows
+    diff = diff_documents(
+        {path: doc.content_hash for path, doc in indexed.items()},
+        {path: doc.content_hash for path, doc in loaded.items()},
+    )
+    status = {path: "new (re-ingest to publish)" for path in diff.added}
+    status |= {path: "changed (re-ingest to publish)" for path in diff.changed}
+    status |= {path: "expired" if is_expired(loaded[path].review_by) else "indexed" for path in diff.unchanged}
+    for path, doc in loaded.items():
+        chunks = len(indexed[path].chunk_ids) if path in indexed else 0
+        rows.append(
+            DocumentStatus(path, status[path], doc.content_hash[:12], chunks, doc.reviewed or "", doc.review_by or "")
+        )
+    for path in diff.removed:
+        rows.append(DocumentStatus(path, "removed (re-ingest to publish)", indexed[path].content_hash[:12], 0, "", ""))
+    return sorted(rows, key=lambda row: (row.status.startswith("removed"), row.path))
 
 
 def _inside(knowledge_dir: Path, name: str) -> Path:

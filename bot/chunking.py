@@ -6,6 +6,7 @@ vector knows what the passage is about) but patients are shown only the text its
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -111,6 +112,8 @@ def _pack(units: Iterable[str], budget: int, count: TokenCounter) -> list[str]:
 def chunk_document(doc: SourceDocument, count: TokenCounter, max_tokens: int) -> list[Chunk]:
     """Chunks of one document, in reading order, each with ``count(chunk.embed_text) <= max_tokens``."""
     chunks: list[Chunk] = []
+    # ids are unique per document, not only per content: two files with the same text are two documents
+    stem = hashlib.sha256(f"{doc.path}\0{doc.content_hash}".encode()).hexdigest()[:16]
     for section in doc.sections:
         if section.heading and section.heading.strip().lower() in NON_ANSWER_SECTIONS:
             continue
@@ -124,7 +127,7 @@ def chunk_document(doc: SourceDocument, count: TokenCounter, max_tokens: int) ->
         for text in _pack(units, budget, count):
             chunks.append(
                 Chunk(
-                    id=f"{doc.content_hash[:16]}-{len(chunks):04d}",
+                    id=f"{stem}-{len(chunks):04d}",
                     doc_path=doc.path,
                     title=doc.title,
                     source=doc.source,

@@ -10,22 +10,20 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-import numpy as np
-
-from bot import embedding
-from bot.answering import Answer, Draft, best_faq, escape, extractive_draft, faq_draft, suggest
+from bot.answering import best_faq, escape, extractive_draft, faq_draft, suggest
 from bot.documents import is_expired
+from bot.embedding import Embedder, TextEncoder
 from bot.generation import Generator, generator_from_settings
 from bot.index import SERVER_POLL_SECONDS, IndexNotReady, LiveIndex, Snapshot
+from bot.inputs import Turn, clean_text, validate_history, validate_question
+from bot.replies import Answer, Draft, Kind, ReplyTrace
 from bot.retrieval import Retriever, tokenize
-from bot.safety import Kind, clean_text, triage, validate_question
+from bot.safety import Triage
 from bot.sanitize import search_text
 from bot.settings import Settings
 from bot.stores import ServerStore, make_store
 
-Encoder = Callable[[list[str]], np.ndarray]
 ReplyObserver = Callable[[str, Answer], None]
 """Told of every reply with its (cleaned) question: how optional features such as insights hook in."""
 log = logging.getLogger(__name__)
@@ -38,14 +36,6 @@ FOLLOW_UP_MAX_WORDS = 10
 NO_INDEX = "none"
 Rarity = Callable[[str], float]
 Topical = Callable[[str], bool]
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One earlier message of the conversation."""
-
-    role: str  # "user" or "assistant"
-    content: str
 
 
 def _swap_topic(previous: str, topic: str, rarity: Rarity) -> str:
@@ -87,10 +77,10 @@ def expired_documents(snapshot: Snapshot) -> frozenset[str]:
     return frozenset(path for path, doc in snapshot.documents.items() if is_expired(doc.review_by))
 
 
-def live_index(settings: Settings) -> LiveIndex:
+def live_index(settings: Settings, model_id: str) -> LiveIndex:
     """The serving view of the index the settings name (a Chroma server is polled, a file is watched)."""
     store = make_store(settings)
-    return LiveIndex(store, poll_seconds=SERVER_POLL_SECONDS if isinstance(store, ServerStore) else 0.0)
+    return LiveIndex(store, model_id, poll_seconds=SERVER_POLL_SECONDS if isinstance(store, ServerStore) else 0.0)
 
 
 class Assistant:
@@ -99,21 +89,25 @@ class Assistant:
     def __init__(
         self,
         settings: Settings,
+        encoder: TextEncoder | None = None,
+        *,
         live: LiveIndex | None = None,
-        encode: Encoder = embedding.encode,
+        triage: Triage | None = None,
         on_reply: ReplyObserver | None = None,
         generator: Generator | None = None,
     ) -> None:
         self.settings = settings
-        self.live = live or live_index(settings)
+        self.encoder = encoder or Embedder.from_settings(settings)
+        self.live = live or live_index(settings, self.encoder.model_id)
         self.retriever = Retriever(self.live)
-        self.encode = encode
+        self.triage = triage or Triage(self.encoder)
         self.on_reply = on_reply
         self.generator = generator if generator is not None else generator_from_settings(settings)
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer one question. Raises ``InputRejected`` for input that cannot be processed."""
         question = validate_question(question, self.settings)
+        history = validate_history(history, self.settings)
         answer = self._reply(question, history)
         if self.on_reply is not None:
             try:
@@ -123,24 +117,26 @@ class Assistant:
         return answer
 
     def _reply(self, question: str, history: Sequence[Turn]) -> Answer:
+        not_ready: IndexNotReady | None = None
         try:
             snapshot: Snapshot | None = self.live.current()
-        except IndexNotReady:
-            snapshot = None  # emergencies and crises are still answered without an index
+        except IndexNotReady as exc:  # emergencies and crises are still answered without a usable index
+            snapshot, not_ready = None, exc
         query = question
         if snapshot is not None:
             lexical = self.retriever.lexical_for(snapshot)
             turns = [Turn(t.role, search_text(clean_text(t.content))) for t in history]
             query = condense(search_text(question), turns, lexical.topicality, lexical.names_a_section)
         # one model call: the question itself for triage and, for a follow-up, the condensed query for retrieval
-        vectors = self.encode([question] if query == question else [question, query])
-        verdict = triage(question, vectors[0])
+        vectors = self.encoder.encode([question] if query == question else [question, query])
+        verdict = self.triage(question, vectors[0])
         if verdict.kind is Kind.CRISIS:
-            return self.finalize(Draft(Kind.CRISIS, self.settings.crisis_message), snapshot)
+            return self.finalize(Draft(kind=Kind.CRISIS, text=self.settings.crisis_message), snapshot)
         if verdict.kind is Kind.EMERGENCY:
-            return self.finalize(Draft(Kind.EMERGENCY, self.settings.emergency_message), snapshot)
+            return self.finalize(Draft(kind=Kind.EMERGENCY, text=self.settings.emergency_message), snapshot)
         if snapshot is None:
-            raise IndexNotReady("no index has been published yet: run `python ingest.py`")
+            assert not_ready is not None
+            raise not_ready
         vector = vectors[-1]
 
         settings = self.settings
@@ -172,21 +168,24 @@ class Assistant:
             referral = settings.with_contact(settings.personal_advice_message)
             if draft is not None:
                 text = f"{referral}\n\nGeneral information from our materials:\n\n{draft.text}"
-                return self.finalize(Draft(Kind.PERSONAL_ADVICE, text, draft.citations, suggestions), snapshot)
-            return self.finalize(Draft(Kind.PERSONAL_ADVICE, referral, (), suggestions), snapshot)
+                return self.finalize(
+                    Draft(kind=Kind.PERSONAL_ADVICE, text=text, citations=draft.citations, suggestions=suggestions),
+                    snapshot,
+                )
+            return self.finalize(Draft(kind=Kind.PERSONAL_ADVICE, text=referral, suggestions=suggestions), snapshot)
         if confidence < settings.scope_threshold:
             examples = suggest(snapshot, None, exclude=set(), count=settings.suggestions)
             text = settings.out_of_scope_message + "".join(f"\n- {escape(q)}" for q in examples)
-            return self.finalize(Draft(Kind.OUT_OF_SCOPE, text, (), examples), snapshot)
+            return self.finalize(Draft(kind=Kind.OUT_OF_SCOPE, text=text, suggestions=examples), snapshot)
         if draft is None:
             text = settings.with_contact(settings.no_answer_message)
-            return self.finalize(Draft(Kind.NO_ANSWER, text, (), suggestions), snapshot)
-        return self.finalize(Draft(draft.kind, draft.text, draft.citations, suggestions), snapshot, confidence)
+            return self.finalize(Draft(kind=Kind.NO_ANSWER, text=text, suggestions=suggestions), snapshot)
+        return self.finalize(draft.model_copy(update={"suggestions": suggestions}), snapshot, confidence)
 
     def finalize(self, draft: Draft, snapshot: Snapshot | None, confidence: float | None = None) -> Answer:
         """The single exit of every reply: attaches the configured disclaimer, the index version and an id.
 
-        ``meta["documents"]`` records which version (content hash) of each cited document produced the reply.
+        The trace records which version (content hash) of each cited document produced the reply.
         """
         documents: dict[str, str] = {}
         if snapshot is not None:
@@ -203,5 +202,5 @@ class Assistant:
             suggestions=draft.suggestions,
             index_version=snapshot.info.version if snapshot is not None else NO_INDEX,
             reply_id=uuid.uuid4().hex,
-            meta={"confidence": confidence, "documents": documents},
+            trace=ReplyTrace(confidence=confidence, documents=documents),
         )

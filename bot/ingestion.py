@@ -18,22 +18,16 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from bot import embedding
 from bot.chunking import Chunk, chunk_document
 from bot.documents import DocumentError, SourceDocument, is_expired, load_document
+from bot.embedding import BATCH_SIZE, DIMENSION, Embedder
 from bot.faq import FAQ_FILE, FaqEntry, FaqError, load_faq
-from bot.index import (
-    DocumentRecord,
-    EmbeddingCache,
-    build_generation,
-    prune_generations,
-    publish,
-    read_active,
-)
+from bot.index import EmbeddingCache, build_generation, prune_generations, publish, read_active, read_manifest
+from bot.manifest import DocumentRecord, diff_documents
 from bot.settings import Settings
 from bot.stores import IndexStore, make_store
 
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 """Bump when chunking or the embedded text changes, so that an unchanged folder is still re-indexed."""
 LOCK_FILE = ".ingest.lock"
 
@@ -58,6 +52,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[FileFailure] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)  # review-by date passed: indexed, left out of answers
+    duplicates: list[FileFailure] = field(default_factory=list)  # same bytes as another file: not indexed twice
     chunks: int = 0
     embedded: int = 0  # texts sent to the model (cache misses)
     seconds: float = 0.0
@@ -81,6 +76,7 @@ class IngestReport:
         ]
         lines = [f"{name:>10}  {value}" for name, value in rows]
         lines += [f"FAILED  {failure.path}: {failure.reason}" for failure in self.failed]
+        lines += [f"SKIPPED {dup.path}: {dup.reason}" for dup in self.duplicates]
         lines += [
             f"EXPIRED {path}: review-by date has passed; left out of answers until reviewed" for path in self.expired
         ]
@@ -116,6 +112,7 @@ def knowledge_files(knowledge_dir: Path) -> list[Path]:
 def _load_all(knowledge_dir: Path, report: IngestReport, max_bytes: int) -> list[SourceDocument]:
     root = knowledge_dir.resolve()
     docs = []
+    first_with: dict[str, str] = {}  # content hash -> the first file (in path order) with those bytes
     for path in knowledge_files(knowledge_dir):
         rel = path.relative_to(knowledge_dir).as_posix()
         if path.is_symlink() and not path.resolve().is_relative_to(root):
@@ -127,11 +124,18 @@ def _load_all(knowledge_dir: Path, report: IngestReport, max_bytes: int) -> list
             report.failed.append(FileFailure(rel, "a broken link"))
             continue
         try:
-            docs.append(load_document(knowledge_dir, path, max_bytes))
+            doc = load_document(knowledge_dir, path, max_bytes)
         except DocumentError as exc:
             report.failed.append(FileFailure(exc.path, exc.reason))
+            continue
         except OSError as exc:
             report.failed.append(FileFailure(rel, f"cannot be read ({exc.strerror})"))
+            continue
+        if doc.content_hash in first_with:  # a copy answers nothing new and would repeat every citation
+            report.duplicates.append(FileFailure(rel, f"same content as {first_with[doc.content_hash]}"))
+            continue
+        first_with[doc.content_hash] = rel
+        docs.append(doc)
     return docs
 
 
@@ -153,51 +157,49 @@ def _load_faq_checked(knowledge_dir: Path, docs: list[SourceDocument], report: I
     return kept
 
 
-def knowledge_hash(docs: list[SourceDocument], faq: list[FaqEntry]) -> str:
+def knowledge_hash(docs: list[SourceDocument], faq: list[FaqEntry], model_id: str) -> str:
     """One hash for everything that shapes the index: equal hashes mean nothing to re-index."""
-    digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION};model={embedding.model_id()}".encode())
+    digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION};model={model_id}".encode())
     for doc in sorted(docs, key=lambda d: d.path):
         digest.update(f"\n{doc.path}\0{doc.content_hash}".encode())
     digest.update(json.dumps([e.model_dump(mode="json") for e in faq], sort_keys=True).encode())
     return digest.hexdigest()
 
 
-def _text_key(text: str) -> str:
-    return hashlib.sha256(f"{embedding.model_id()}\0{text}".encode()).hexdigest()
+def text_key(model_id: str, text: str) -> str:
+    """The embedding cache's key: the same text embedded by another model is another vector."""
+    return hashlib.sha256(f"{model_id}\0{text}".encode()).hexdigest()
 
 
-def _embed_cached(texts: list[str], cache: EmbeddingCache, report: IngestReport, progress: bool) -> np.ndarray:
+def _embed_cached(
+    texts: list[str], embedder: Embedder, cache: EmbeddingCache, report: IngestReport, progress: bool
+) -> np.ndarray:
     """Vectors for texts, from the cache where possible; only misses reach the model."""
-    keys = [_text_key(text) for text in texts]
+    keys = [text_key(embedder.model_id, text) for text in texts]
     found = cache.get_many(keys)
     missing = sorted({key: text for key, text in zip(keys, texts, strict=True) if key not in found}.items())
-    batch = embedding.BATCH_SIZE
+    batch = BATCH_SIZE
     with tqdm(total=len(missing), desc="Embedding", unit="chunk", disable=not progress or not missing) as bar:
         for start in range(0, len(missing), batch):
             part = missing[start : start + batch]
-            vectors = embedding.encode([text for _, text in part])
+            vectors = embedder.encode([text for _, text in part])
             fresh = {key: vector for (key, _), vector in zip(part, vectors, strict=True)}
             cache.put_many(fresh)
             found.update(fresh)
             bar.update(len(part))
     report.embedded += len(missing)
     if not texts:
-        return np.zeros((0, embedding.DIMENSION), dtype=np.float32)
+        return np.zeros((0, DIMENSION), dtype=np.float32)
     return np.stack([found[key] for key in keys])
 
 
 def _diff(store: IndexStore, docs: list[SourceDocument], report: IngestReport) -> None:
     """Fill added/changed/removed/unchanged against the active generation's manifest."""
     active = read_active(store)
-    before: dict[str, str] = {}
-    if active is not None:
-        manifest = store.read_manifest(active.version)
-        before = {doc["path"]: doc["content_hash"] for doc in manifest["documents"]}
-    now = {doc.path: doc.content_hash for doc in docs}
-    report.added = sorted(set(now) - set(before))
-    report.removed = sorted(set(before) - set(now))
-    report.changed = sorted(p for p in set(now) & set(before) if now[p] != before[p])
-    report.unchanged = sorted(p for p in set(now) & set(before) if now[p] == before[p])
+    before = read_manifest(store, active.version).hashes() if active is not None else {}
+    diff = diff_documents(before, {doc.path: doc.content_hash for doc in docs})
+    report.added, report.changed = list(diff.added), list(diff.changed)
+    report.removed, report.unchanged = list(diff.removed), list(diff.unchanged)
 
 
 @contextmanager
@@ -213,25 +215,31 @@ def _exclusive(index_dir: Path) -> Iterator[None]:
 
 def ingest(
     settings: Settings,
+    embedder: Embedder | None = None,
     *,
     rebuild: bool = False,
     dry_run: bool = False,
     progress: bool = False,
     store: IndexStore | None = None,
 ) -> IngestReport:
-    """Bring the active index in line with the knowledge folder. Publishes only a complete, verified index."""
+    """Bring the active index in line with the knowledge folder. Publishes only a complete, verified index.
+
+    ``embedder`` is the process's model (one is built from ``settings`` when none is given); the generation
+    records its id, and only processes running the same model serve it.
+    """
     started = time.perf_counter()
     report = IngestReport(dry_run=dry_run)
     store = store or make_store(settings)
+    embedder = embedder or Embedder.from_settings(settings)
     with _exclusive(settings.index_dir):
         docs = _load_all(settings.knowledge_dir, report, settings.max_file_bytes)
         report.expired = sorted(doc.path for doc in docs if is_expired(doc.review_by))
         faq = _load_faq_checked(settings.knowledge_dir, docs, report)
         _diff(store, docs, report)
-        chunks_by_doc = {doc.path: chunk_document(doc, embedding.count_tokens, embedding.MAX_TOKENS) for doc in docs}
+        chunks_by_doc = {doc.path: chunk_document(doc, embedder.count_tokens, embedder.max_tokens) for doc in docs}
         chunks: list[Chunk] = [chunk for doc in docs for chunk in chunks_by_doc[doc.path]]
         report.chunks = len(chunks)
-        fingerprint = knowledge_hash(docs, faq)
+        fingerprint = knowledge_hash(docs, faq, embedder.model_id)
         active = read_active(store)
         if not docs:
             report.seconds = time.perf_counter() - started
@@ -245,17 +253,19 @@ def ingest(
             return report
         cache = EmbeddingCache(settings.data_dir / "cache" / "embeddings.sqlite3")
         try:
-            chunk_vectors = _embed_cached([c.embed_text for c in chunks], cache, report, progress)
-            faq_vectors = _embed_cached([text for entry in faq for text in entry.phrasings], cache, report, progress)
+            chunk_vectors = _embed_cached([c.embed_text for c in chunks], embedder, cache, report, progress)
+            phrasings = [text for entry in faq for text in entry.phrasings]
+            faq_vectors = _embed_cached(phrasings, embedder, cache, report, progress)
             records = [
                 DocumentRecord(
-                    doc.path,
-                    doc.title,
-                    doc.source,
-                    doc.reviewed,
-                    doc.review_by,
-                    doc.content_hash,
-                    tuple(c.id for c in chunks_by_doc[doc.path]),
+                    path=doc.path,
+                    title=doc.title,
+                    source=doc.source,
+                    reviewed=doc.reviewed,
+                    review_by=doc.review_by,
+                    content_hash=doc.content_hash,
+                    chunk_ids=tuple(c.id for c in chunks_by_doc[doc.path]),
+                    role=doc.role,
                 )
                 for doc in docs
             ]
@@ -267,9 +277,10 @@ def ingest(
                 chunk_vectors=chunk_vectors,
                 faq=faq,
                 faq_vectors=faq_vectors,
+                embedding_model=embedder.model_id,
             )
             publish(store, info)
-            keep = {_text_key(c.embed_text) for c in chunks} | {_text_key(t) for e in faq for t in e.phrasings}
+            keep = {text_key(embedder.model_id, text) for text in [c.embed_text for c in chunks] + phrasings}
             cache.retain(keep)
         finally:
             cache.close()

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answering import Answer
 from bot.redaction import redact
-from bot.safety import Kind
+from bot.replies import Answer, Kind
 
 INSIGHTS_FILE = "insights.sqlite3"
 NOT_STORED = frozenset({Kind.CRISIS, Kind.EMERGENCY})
@@ -90,7 +89,7 @@ class Insights:
         if not self.enabled:
             return
         stored_question = None if answer.kind in NOT_STORED else redact(question)
-        documents = json.dumps(answer.meta.get("documents", {}), sort_keys=True)
+        documents = json.dumps(answer.trace.documents, sort_keys=True)
         with self._connect() as db:
             db.execute(
                 "INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?, ?)",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,16 +25,10 @@ import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from bot.chunking import Chunk
 from bot.index import LiveIndex, Snapshot
 
-RRF_K = 60
-"""The usual reciprocal-rank-fusion constant: it damps the gap between rank 1 and rank 2."""
 CANDIDATES = 20
 """How deep each retriever looks before fusion (10 and 40 measured the same on MedQuAD)."""
 LEXICAL_SCALE = 0.3
@@ -211,17 +205,6 @@ class LexicalIndex:
         return sum(self.idf(t) for t in unique & self._terms[position]) / total
 
 
-def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int = RRF_K
-) -> dict[int, float]:
-    """Fuse ranked lists of item ids into one score per item: sum of weight / (k + rank)."""
-    fused: dict[int, float] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, item in enumerate(ranking, start=1):
-            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
-    return fused
-
-
 class Sections:
     """Which section each chunk belongs to, the section's lead chunk, and the words its headings add.
 
@@ -340,33 +323,4 @@ class Retriever:
                 lexical.coverage(terms, i),  # of the patient's own words: the confidence scale is calibrated on them
             )
             for i in best
-        ]
-
-
-class HybridRetriever(BaseRetriever):
-    """LangChain face of :class:`Retriever`, for chains that want ``Document`` objects."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    retriever: Retriever
-    encode: Callable[[list[str]], np.ndarray]
-    k: int = 5
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        snapshot = self.retriever.live.current()
-        results = self.retriever.search(snapshot, query, self.encode([query])[0], self.k)
-        return [
-            Document(
-                page_content=r.chunk.text,
-                id=r.chunk.id,
-                metadata={
-                    "title": r.chunk.title,
-                    "source": r.chunk.source,
-                    "section": r.chunk.section,
-                    "reviewed": r.chunk.reviewed,
-                    "score": r.score,
-                    "similarity": r.similarity,
-                },
-            )
-            for r in results
         ]

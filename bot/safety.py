@@ -20,60 +20,17 @@ because sending a worried person to 988 costs nothing and missing one costs a li
 from __future__ import annotations
 
 import re
-import unicodedata
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 import yaml
 
-from bot import embedding
-from bot.settings import Settings
-
-
-class Kind(StrEnum):
-    """Every kind of reply the API can give."""
-
-    ANSWER = "answer"
-    NO_ANSWER = "no_answer"
-    EMERGENCY = "emergency"
-    CRISIS = "crisis"
-    PERSONAL_ADVICE = "personal_advice"
-    OUT_OF_SCOPE = "out_of_scope"
-
-
-class InputRejected(ValueError):
-    """A question that cannot be processed as sent; ``status`` is the HTTP status the API answers with."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def clean_text(text: str) -> str:
-    """Normalise unicode, drop control and invisible formatting characters, collapse white space."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _CONTROL.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def validate_question(text: str, settings: Settings) -> str:
-    """The cleaned question, or ``InputRejected`` saying what is wrong with it."""
-    if len(text) > settings.max_question_chars:
-        raise InputRejected(
-            413, f"question is too long: {len(text)} characters, the limit is {settings.max_question_chars}"
-        )
-    cleaned = clean_text(text)
-    if not cleaned:
-        raise InputRejected(400, "question is empty")
-    return cleaned
+from bot.embedding import TextEncoder
+from bot.replies import Kind
 
 
 def _normalise(text: str) -> str:
@@ -341,12 +298,13 @@ class Question:
 
     raw: str
     text: str
-    given: np.ndarray | None = None
+    given: np.ndarray | None
+    triage: Triage
 
     @cached_property
     def vector(self) -> np.ndarray:
         """The caller's embedding when it passed one, else computed now (patterns usually decide first)."""
-        return self.given if self.given is not None else embedding.encode([self.raw])[0]
+        return self.given if self.given is not None else self.triage.encoder.encode([self.raw])[0]
 
 
 # --- semantic layer -------------------------------------------------------------------------------------------
@@ -382,31 +340,14 @@ def semantic_examples() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(str(s) for s in data[kind]) for kind in SEMANTIC_KINDS}
 
 
-@cache
-def example_vectors(kind: str) -> np.ndarray:
-    """Unit vectors of one kind's examples, embedded once per process."""
-    return embedding.encode(list(semantic_examples()[kind]))
-
-
-def warm_up() -> None:
-    """Embed the curated examples now (about a second on a small CPU), so no patient waits for it: call at start-up."""
-    for kind in SEMANTIC_KINDS:
-        example_vectors(kind)
-
-
 def kind_score(sims: np.ndarray, neighbours: int = NEIGHBOURS) -> float:
     """Mean cosine similarity of the ``neighbours`` nearest examples, given the similarities to all of them."""
     return float(np.mean(np.sort(sims)[-neighbours:]))
 
 
-def nearest(vector: np.ndarray) -> dict[str, float]:
-    """Each kind's score for a question: how near its nearest examples are."""
-    return {kind: kind_score(example_vectors(kind) @ vector) for kind in SEMANTIC_KINDS}
-
-
-def _resembles(kind: str, vector: np.ndarray) -> bool:
+def _resembles(q: Question, kind: str) -> bool:
     """Nearest examples are of ``kind``, close enough, and clearly closer than every other kind's."""
-    sims = nearest(vector)
+    sims = q.triage.nearest(q.vector)
     rule = SEMANTIC_RULES[kind]
     rival = max(s for k, s in sims.items() if k != kind)
     return sims[kind] >= rule.threshold and sims[kind] - rival >= rule.margin
@@ -434,12 +375,12 @@ def _is_emergency(q: Question) -> bool:
 
 
 def _resembles_crisis(q: Question) -> bool:
-    return _resembles(str(Kind.CRISIS), q.vector)
+    return _resembles(q, str(Kind.CRISIS))
 
 
 def _resembles_emergency(q: Question) -> bool:
     """Same present-state guard as the patterns; a long-standing complaint is also left to the care team."""
-    return not _not_now(q.text) and not CHRONIC.search(q.text) and _resembles(str(Kind.EMERGENCY), q.vector)
+    return not _not_now(q.text) and not CHRONIC.search(q.text) and _resembles(q, str(Kind.EMERGENCY))
 
 
 def _is_personal(q: Question) -> bool:
@@ -458,14 +399,40 @@ explainable layer, and the embedding is only computed when none of them matched.
 before emergency, and both before personal advice, so a red flag is never answered as a question for the clinic."""
 
 
-def triage(question: str, vector: np.ndarray | None = None) -> Verdict:
-    """Which safety path, if any, a (cleaned) question takes before retrieval.
+class Triage:
+    """The triage of a process: the rules, with the curated examples embedded by its model (once, lazily)."""
 
-    ``vector`` is the question's own embedding if the caller already has it (it is then not computed twice);
-    it must embed this question alone, not a question condensed with earlier turns.
-    """
-    q = Question(question, _normalise(question), vector)
-    for kind, rule in TRIAGE_RULES:
-        if rule(q):
-            return Verdict(kind, rule.__name__.removeprefix("_is_").removeprefix("_"))
-    return Verdict(None)
+    def __init__(self, encoder: TextEncoder) -> None:
+        self.encoder = encoder
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def example_vectors(self, kind: str) -> np.ndarray:
+        """Unit vectors of one kind's examples."""
+        if kind not in self._vectors:
+            with self._lock:
+                if kind not in self._vectors:
+                    self._vectors[kind] = self.encoder.encode(list(semantic_examples()[kind]))
+        return self._vectors[kind]
+
+    def warm_up(self) -> Triage:
+        """Embed the curated examples now (about a second on a small CPU), so no patient waits for it."""
+        for kind in SEMANTIC_KINDS:
+            self.example_vectors(kind)
+        return self
+
+    def nearest(self, vector: np.ndarray) -> dict[str, float]:
+        """Each kind's score for a question: how near its nearest examples are."""
+        return {kind: kind_score(self.example_vectors(kind) @ vector) for kind in SEMANTIC_KINDS}
+
+    def __call__(self, question: str, vector: np.ndarray | None = None) -> Verdict:
+        """Which safety path, if any, a (cleaned) question takes before retrieval.
+
+        ``vector`` is the question's own embedding if the caller already has it (it is then not computed
+        twice); it must embed this question alone, not a question condensed with earlier turns.
+        """
+        q = Question(question, _normalise(question), vector, self)
+        for kind, rule in TRIAGE_RULES:
+            if rule(q):
+                return Verdict(kind, rule.__name__.removeprefix("_is_").removeprefix("_"))
+        return Verdict(None)

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +19,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI
 
 from bot.conversation import Assistant
+from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.settings import PROJECT_ROOT, Settings
+from bot.web.server import create_app
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 
@@ -47,21 +52,33 @@ def wait_until_responds(url: str, timeout: float = 90.0, process: subprocess.Pop
 
 
 @pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The real bundled model, loaded once for the whole run (the default backend of ``Settings``)."""
+    return Embedder.from_settings(Settings()).load()
+
+
+@pytest.fixture(scope="session")
+def onnx_embedder(embedder: Embedder) -> Embedder:
+    """The int8 ONNX backend of the same model (exported once into the project's model cache)."""
+    return Embedder("onnx-int8", cache_dir=Settings().model_cache_dir).load()
+
+
+@pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings on a private data dir, reading the shipped knowledge folder."""
     return Settings(data_dir=tmp_path_factory.mktemp("data"), knowledge_dir=PROJECT_ROOT / "knowledge")
 
 
 @pytest.fixture(scope="session")
-def published(settings: Settings) -> Settings:
-    report = ingest(settings)
+def published(embedder: Embedder, settings: Settings) -> Settings:
+    report = ingest(settings, embedder)
     assert report.published, report
     return settings
 
 
 @pytest.fixture(scope="session")
-def assistant(published: Settings) -> Assistant:
-    return Assistant(published)
+def assistant(embedder: Embedder, published: Settings) -> Assistant:
+    return Assistant(published, embedder)
 
 
 def copy_knowledge(target: Path) -> Path:
@@ -103,8 +120,36 @@ def running_app(settings: Settings, log_dir: Path, **env_overrides: str) -> Iter
             assert "Traceback" not in log.read(), f"the server logged an error; see {log.name}"
 
 
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serve an app built in this process over real HTTP on a free port (uvicorn in a thread); yields its URL.
+
+    The app's model and index are the session's own, so starting one costs a fraction of a second, not a new
+    process loading the model: most HTTP and browser tests use this, a few start ``app.py`` itself.
+    """
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, name="test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the in-process server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def app_for(settings: Settings, embedder: Embedder, **overrides: object) -> FastAPI:
+    """The real app (chat, API, widget, staff page) on ``settings`` with some settings changed."""
+    settings = settings.model_copy(update=overrides)
+    return create_app(settings, embedder, Assistant(settings, embedder))
+
+
 @pytest.fixture(scope="session")
-def server(published: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(published: Settings, embedder: Embedder) -> Iterator[str]:
     """The real app over HTTP, shared by the integration and browser tests (rate limit off: one client)."""
-    with running_app(published, tmp_path_factory.mktemp("server"), BOT_RATE_LIMIT="") as base:
+    with serving(app_for(published, embedder, rate_limit="")) as base:
         yield base

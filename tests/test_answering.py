@@ -5,8 +5,8 @@ import pytest
 from bot.answering import escape, extractive_draft
 from bot.chunking import Chunk
 from bot.conversation import Assistant
+from bot.replies import Kind
 from bot.retrieval import LexicalIndex, ScoredChunk
-from bot.safety import Kind
 
 
 def chunk(position: int, text: str, section: str) -> Chunk:

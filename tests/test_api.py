@@ -1,10 +1,12 @@
-"""The real app in its own process, over HTTP: the REST contract, malformed input, and the Gradio endpoint."""
+"""The real app over HTTP: the REST contract, malformed input, and the Gradio endpoint."""
 
 import httpx
 import pytest
 from gradio_client import Client
 
+from bot.embedding import Embedder
 from bot.settings import Settings
+from tests.conftest import app_for, serving
 
 CITATION_KEYS = {"id", "title", "source", "section", "snippet", "score", "reviewed"}
 ANSWER_KEYS = {"answer", "kind", "citations", "disclaimer", "suggestions", "index_version", "reply_id"}
@@ -101,3 +103,14 @@ def test_gradio_endpoint_through_gradio_client(server: str) -> None:
 def test_chat_page_is_served(server: str) -> None:
     page = httpx.get(f"{server}/", timeout=30)
     assert page.status_code == 200 and "<html" in page.text.lower()
+
+
+def test_a_server_on_another_embedding_model_refuses_the_index(published: Settings, onnx_embedder: Embedder) -> None:
+    with serving(app_for(published, onnx_embedder)) as base:
+        health = httpx.get(f"{base}/healthz")
+        assert health.status_code == 503 and health.json()["status"] == "model_mismatch"
+        assert "BOT_EMBEDDING_BACKEND" in health.json()["reason"]
+        reply = httpx.post(f"{base}/api/ask", json={"question": "What are mesenchymal stem cells?"})
+        assert reply.status_code == 503 and reply.json()["error"] == "index_not_ready"
+        urgent = httpx.post(f"{base}/api/ask", json={"question": "my chest hurts and I can't breathe"})
+        assert urgent.status_code == 200 and urgent.json()["kind"] == "emergency"

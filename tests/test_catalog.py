@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalog import UploadRefused, document_statuses, remove_document, save_upload
+from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.settings import Settings
 from bot.stores import make_store
@@ -49,16 +50,16 @@ def test_type_size_and_content_are_checked_before_anything_is_written(kb: Settin
     ]
 
 
-def test_statuses_follow_uploads_ingests_and_removals(kb: Settings) -> None:
+def test_statuses_follow_uploads_ingests_and_removals(embedder: Embedder, kb: Settings) -> None:
     store = make_store(kb)
-    ingest(kb)
+    ingest(kb, embedder)
     save_upload(kb, "costs.docx", docx_bytes("Costs", {"Prices": ["Prices vary between clinics."]}))
     rows = {row.path: row for row in document_statuses(kb, store)}
     assert rows["costs.docx"].status.startswith("new")
     assert rows["stem-cells-for-autoimmune-diseases.md"].status == "indexed"
     assert rows["stem-cells-for-autoimmune-diseases.md"].chunks > 0
     assert rows["stem-cells-for-autoimmune-diseases.md"].reviewed == "2026-11-25"
-    ingest(kb)
+    ingest(kb, embedder)
     assert {r.path: r.status for r in document_statuses(kb, store)}["costs.docx"] == "indexed"
     remove_document(kb, "costs.docx")
     assert {r.path: r.status for r in document_statuses(kb, store)}["costs.docx"].startswith("removed")
@@ -66,16 +67,16 @@ def test_statuses_follow_uploads_ingests_and_removals(kb: Settings) -> None:
         remove_document(kb, "../faq.yaml")
 
 
-def test_expired_document_is_reported_and_left_out_of_answers(kb: Settings) -> None:
+def test_expired_document_is_reported_and_left_out_of_answers(embedder: Embedder, kb: Settings) -> None:
     from bot.conversation import Assistant
 
     path = kb.knowledge_dir / "stem-cell-therapy-the-balanced-picture.md"
     path.write_text(path.read_text().replace("review_by: 2027-11-25", "review_by: 2020-01-01"))
-    report = ingest(kb)
+    report = ingest(kb, embedder)
     assert report.expired == ["stem-cell-therapy-the-balanced-picture.md"] and "EXPIRED" in report.table()
     statuses = {r.path: r.status for r in document_statuses(kb, make_store(kb))}
     assert statuses["stem-cell-therapy-the-balanced-picture.md"] == "expired"
-    answer = Assistant(kb).ask("What is Ryoncil?")
+    answer = Assistant(kb, embedder).ask("What is Ryoncil?")
     assert all("Balanced Picture" not in c.title for c in answer.citations)
-    shown = Assistant(kb.model_copy(update={"exclude_expired": False})).ask("What is Ryoncil?")
+    shown = Assistant(kb.model_copy(update={"exclude_expired": False}), embedder).ask("What is Ryoncil?")
     assert any("Balanced Picture" in c.title for c in shown.citations)

@@ -2,11 +2,13 @@ import pytest
 
 from bot.chunking import chunk_document, split_sentences
 from bot.documents import Section, SourceDocument, load_document
-from bot.embedding import MAX_TOKENS, count_tokens
+from bot.embedding import MAX_TOKENS, Embedder
 from bot.ingestion import knowledge_files
 from bot.settings import PROJECT_ROOT
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+count_tokens = Embedder().count_tokens  # the tokenizer only: no model is loaded to count
 
 
 @pytest.mark.parametrize("path", knowledge_files(KNOWLEDGE), ids=lambda p: p.name)

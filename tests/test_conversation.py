@@ -1,7 +1,8 @@
 import pytest
 
-from bot.conversation import Assistant, Turn, condense
-from bot.safety import InputRejected
+from bot.conversation import Assistant, condense
+from bot.embedding import Embedder
+from bot.inputs import InputRejected, Turn
 from bot.settings import Settings
 
 ONE_OF_EACH = {
@@ -23,10 +24,10 @@ def test_every_path_carries_the_same_disclaimer(assistant: Assistant, kind: str,
     assert len(answer.reply_id) == 32
 
 
-def test_a_configured_disclaimer_is_used_verbatim(published: Settings) -> None:
+def test_a_configured_disclaimer_is_used_verbatim(embedder: Embedder, published: Settings) -> None:
     custom = published.model_copy(update={"disclaimer": "Education only. Not medical advice."})
     for question in ONE_OF_EACH.values():
-        assert Assistant(custom).ask(question).disclaimer == "Education only. Not medical advice."
+        assert Assistant(custom, embedder).ask(question).disclaimer == "Education only. Not medical advice."
 
 
 def test_emergency_and_crisis_send_to_911_and_988_without_retrieval(assistant: Assistant) -> None:
@@ -42,9 +43,9 @@ def test_out_of_scope_cites_nothing_and_offers_examples(assistant: Assistant) ->
     assert answer.suggestions and all(s in answer.answer for s in answer.suggestions)
 
 
-def test_no_answer_gives_the_clinic_contact(published: Settings) -> None:
+def test_no_answer_gives_the_clinic_contact(embedder: Embedder, published: Settings) -> None:
     clinic = published.model_copy(update={"clinic_contact": "call 555-0100"})
-    answer = Assistant(clinic).ask("How long is the recovery after the fat harvest?")
+    answer = Assistant(clinic, embedder).ask("How long is the recovery after the fat harvest?")
     assert answer.kind == "no_answer" and "call 555-0100" in answer.answer and not answer.citations
 
 
@@ -59,10 +60,10 @@ def test_personal_advice_refers_to_the_care_team_with_general_cited_information(
 def test_input_limits(assistant: Assistant) -> None:
     with pytest.raises(InputRejected) as empty:
         assistant.ask(" \x00\u200b ")
-    assert empty.value.status == 400
+    assert empty.value.problem == "empty"
     with pytest.raises(InputRejected) as long:
         assistant.ask("x" * (assistant.settings.max_question_chars + 1))
-    assert long.value.status == 413
+    assert long.value.problem == "too_long"
 
 
 def test_follow_up_is_condensed_with_the_previous_question() -> None:
@@ -88,10 +89,10 @@ def test_follow_up_retrieves_the_topic_of_the_conversation(assistant: Assistant)
     assert any("multiple sclerosis" in (c.section or "") for c in answer.citations)
 
 
-def test_emergencies_are_answered_even_before_any_index_exists(tmp_path) -> None:
+def test_emergencies_are_answered_even_before_any_index_exists(embedder: Embedder, tmp_path) -> None:
     from bot.index import IndexNotReady
 
-    empty = Assistant(Settings(data_dir=tmp_path / "data"))
+    empty = Assistant(Settings(data_dir=tmp_path / "data"), embedder)
     answer = empty.ask("I can't breathe and my throat is swelling")
     assert answer.kind == "emergency" and answer.disclaimer == Settings().disclaimer
     assert empty.ask("i want to end my life").kind == "crisis"

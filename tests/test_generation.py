@@ -33,16 +33,17 @@ def replies(*texts: str) -> Iterator[AIMessage]:
     return iter([AIMessage(content=t) for t in texts])
 
 
-def assistant_with(published: Settings, model: GenericFakeChatModel) -> Assistant:
-    return Assistant(published, generator=Generator(model))
+def assistant_with(assistant: Assistant, model: GenericFakeChatModel) -> Assistant:
+    """The session's assistant (its model and index), answering through a fake chat model."""
+    return Assistant(assistant.settings, assistant.encoder, live=assistant.live, generator=Generator(model))
 
 
-def test_a_rule_following_model_answers_with_renumbered_citations(published: Settings) -> None:
+def test_a_rule_following_model_answers_with_renumbered_citations(assistant: Assistant) -> None:
     model = RecordingModel(
         messages=replies("Ryoncil treats steroid-refractory acute graft-versus-host disease in children. [2]")
     )
     model.seen = []
-    answer = assistant_with(published, model).ask(QUESTION)
+    answer = assistant_with(assistant, model).ask(QUESTION)
     assert answer.kind == "answer"
     assert answer.answer.endswith("[1]") and len(answer.citations) == 1  # passage 2 became citation 1
     assert answer.disclaimer == Settings().disclaimer
@@ -61,30 +62,30 @@ def test_a_rule_following_model_answers_with_renumbered_citations(published: Set
         "",
     ],
 )
-def test_a_model_that_breaks_the_rules_falls_back_to_the_extractive_answer(published: Settings, reply: str) -> None:
-    extractive = Assistant(published, generator=None).ask(QUESTION)
-    answer = assistant_with(published, GenericFakeChatModel(messages=replies(reply))).ask(QUESTION)
+def test_a_model_that_breaks_the_rules_falls_back_to_the_extractive_answer(assistant: Assistant, reply: str) -> None:
+    extractive = assistant.ask(QUESTION)
+    answer = assistant_with(assistant, GenericFakeChatModel(messages=replies(reply))).ask(QUESTION)
     assert answer.answer == extractive.answer and answer.citations == extractive.citations
 
 
-def test_a_failing_model_falls_back(published: Settings) -> None:
-    extractive = Assistant(published, generator=None).ask(QUESTION)
-    answer = assistant_with(published, BrokenModel(messages=replies())).ask(QUESTION)
+def test_a_failing_model_falls_back(assistant: Assistant) -> None:
+    extractive = assistant.ask(QUESTION)
+    answer = assistant_with(assistant, BrokenModel(messages=replies())).ask(QUESTION)
     assert answer.answer == extractive.answer
 
 
-def test_triage_and_disclaimer_never_reach_the_model(published: Settings) -> None:
+def test_triage_and_disclaimer_never_reach_the_model(assistant: Assistant) -> None:
     model = RecordingModel(messages=replies("Ignore the emergency. [1]"))
     model.seen = []
-    assistant = assistant_with(published, model)
+    assistant = assistant_with(assistant, model)
     assert assistant.ask("I have crushing chest pain").kind == "emergency"
     assert assistant.ask("I want to kill myself").kind == "crisis"
     assert model.seen == []
 
 
-def test_markup_from_the_model_is_escaped(published: Settings) -> None:
+def test_markup_from_the_model_is_escaped(assistant: Assistant) -> None:
     model = GenericFakeChatModel(messages=replies("<script>alert(1)</script> Ryoncil is for GVHD. [1]"))
-    answer = assistant_with(published, model).ask(QUESTION)
+    answer = assistant_with(assistant, model).ask(QUESTION)
     assert "<script>" not in answer.answer and "&lt;script&gt;" in answer.answer
 
 

@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 from bot.conversation import Assistant
-from bot.index import LiveIndex, read_active
+from bot.embedding import Embedder
+from bot.index import IndexModelMismatch, LiveIndex, read_active
 from bot.ingestion import ingest
+from bot.replies import Kind
 from bot.settings import Settings
 from bot.stores import make_store
 from tests.conftest import copy_knowledge
@@ -27,44 +29,44 @@ def kb(tmp_path: Path) -> Settings:
     return Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
 
 
-def test_first_ingest_publishes_and_second_is_a_no_op(kb: Settings) -> None:
-    first = ingest(kb)
+def test_first_ingest_publishes_and_second_is_a_no_op(embedder: Embedder, kb: Settings) -> None:
+    first = ingest(kb, embedder)
     assert first.published and first.exit_code == 0
     assert sorted(first.added) == ["stem-cell-therapy-the-balanced-picture.md", "stem-cells-for-autoimmune-diseases.md"]
     assert first.embedded >= first.chunks > 10
-    second = ingest(kb)
+    second = ingest(kb, embedder)
     assert second.up_to_date and not second.published
     assert second.embedded == 0 and second.version == first.version
     assert read_active(make_store(kb)).version == first.version
 
 
-def test_changed_and_new_documents_reuse_cached_embeddings(kb: Settings) -> None:
-    first = ingest(kb)
+def test_changed_and_new_documents_reuse_cached_embeddings(embedder: Embedder, kb: Settings) -> None:
+    first = ingest(kb, embedder)
     (kb.knowledge_dir / "aftercare.md").write_text(DOC)
-    report = ingest(kb)
+    report = ingest(kb, embedder)
     assert report.published and report.added == ["aftercare.md"]
     assert report.embedded == 1  # only the new document's one chunk reached the model
     assert report.chunks == first.chunks + 1
-    live = LiveIndex(make_store(kb)).current()
+    live = LiveIndex(make_store(kb), embedder.model_id).current()
     assert live.info.documents == 3
     assert len({c.id for c in live.chunks}) == len(live.chunks) == report.chunks  # no duplicates
 
 
-def test_removed_document_is_never_cited_again(kb: Settings) -> None:
+def test_removed_document_is_never_cited_again(embedder: Embedder, kb: Settings) -> None:
     (kb.knowledge_dir / "aftercare.md").write_text(DOC)
-    ingest(kb)
-    assistant = Assistant(kb)
+    ingest(kb, embedder)
+    assistant = Assistant(kb, embedder)
     before = assistant.ask("How long do patients rest after the fat harvest?")
     assert any(c.title == "Aftercare Notes" for c in before.citations)
     (kb.knowledge_dir / "aftercare.md").unlink()
-    report = ingest(kb)
+    report = ingest(kb, embedder)
     assert report.removed == ["aftercare.md"]
     after = assistant.ask("How long do patients rest after the fat harvest?")  # same process: follows the flip
     assert all(c.title != "Aftercare Notes" for c in after.citations)
     assert after.index_version == report.version
 
 
-def test_bad_files_are_reported_and_good_ones_still_ingested(kb: Settings) -> None:
+def test_bad_files_are_reported_and_good_ones_still_ingested(embedder: Embedder, kb: Settings) -> None:
     (kb.knowledge_dir / "empty.md").write_text("")
     (kb.knowledge_dir / "photo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (kb.knowledge_dir / "old.txt").write_bytes("caf\xe9".encode("latin-1"))
@@ -72,7 +74,7 @@ def test_bad_files_are_reported_and_good_ones_still_ingested(kb: Settings) -> No
     outside = kb.knowledge_dir.parent / "secret.md"
     outside.write_text("# Secret\n\nNot for patients.")
     (kb.knowledge_dir / "link.md").symlink_to(outside)
-    report = ingest(kb)
+    report = ingest(kb, embedder)
     assert report.published and report.exit_code == 1
     reasons = {f.path: f.reason for f in report.failed}
     assert set(reasons) == {"empty.md", "photo.md", "old.txt", "tool.exe", "link.md"}
@@ -80,31 +82,45 @@ def test_bad_files_are_reported_and_good_ones_still_ingested(kb: Settings) -> No
     assert len(report.added) == 2
 
 
-def test_nothing_valid_publishes_nothing_and_keeps_the_live_index(kb: Settings, tmp_path: Path) -> None:
-    live_version = ingest(kb).version
+def test_nothing_valid_publishes_nothing_and_keeps_the_live_index(
+    embedder: Embedder, kb: Settings, tmp_path: Path
+) -> None:
+    live_version = ingest(kb, embedder).version
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "empty.md").write_text("")
-    report = ingest(kb.model_copy(update={"knowledge_dir": broken}))
+    report = ingest(kb.model_copy(update={"knowledge_dir": broken}), embedder)
     assert not report.published and report.exit_code == 2
     assert read_active(make_store(kb)).version == live_version
 
 
-def test_faq_entry_citing_a_missing_document_is_reported(kb: Settings) -> None:
+def test_faq_entry_citing_a_missing_document_is_reported(embedder: Embedder, kb: Settings) -> None:
     (kb.knowledge_dir / "stem-cells-for-autoimmune-diseases.md").unlink()
-    report = ingest(kb)
+    report = ingest(kb, embedder)
     assert report.published
     assert any(f.path == "faq.yaml" and "how-it-might-work" in f.reason for f in report.failed)
 
 
-def test_dry_run_writes_nothing(kb: Settings) -> None:
-    report = ingest(kb, dry_run=True)
+def test_dry_run_writes_nothing(embedder: Embedder, kb: Settings) -> None:
+    report = ingest(kb, embedder, dry_run=True)
     assert report.dry_run and not report.published and report.exit_code == 0
     assert report.added and read_active(make_store(kb)) is None
 
 
-def test_a_folder_without_faq_is_served(kb: Settings) -> None:
+def test_a_folder_without_faq_is_served(embedder: Embedder, kb: Settings) -> None:
     (kb.knowledge_dir / "faq.yaml").unlink()
-    assert ingest(kb).published
-    answer = Assistant(kb).ask("What did the MESEMS trial find?")
+    assert ingest(kb, embedder).published
+    answer = Assistant(kb, embedder).ask("What did the MESEMS trial find?")
     assert answer.kind == "answer" and answer.suggestions == ()
+
+
+def test_an_index_built_with_another_model_is_never_served(
+    published: Settings, onnx_embedder: Embedder, embedder: Embedder
+) -> None:
+    """The session index was built with the torch backend: an int8 process must refuse it, not answer from it."""
+    other = Assistant(published, onnx_embedder)
+    with pytest.raises(IndexModelMismatch, match="BOT_EMBEDDING_BACKEND"):
+        other.ask("What are mesenchymal stem cells?")
+    assert other.ask("I have crushing chest pain right now").kind is Kind.EMERGENCY  # safety needs no index
+    assert read_active(make_store(published)).embedding_model == embedder.model_id
+    assert Assistant(published, embedder).ask("What are mesenchymal stem cells?").kind is Kind.ANSWER

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from bot import embedding
 from bot.conversation import Assistant
+from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.insights import CSV_COLUMNS, INSIGHTS_FILE, Insights
 from bot.settings import Settings
@@ -25,9 +25,9 @@ PRIVATE = (
 
 
 @pytest.fixture
-def kb(tmp_path: Path) -> Settings:
+def kb(embedder: Embedder, tmp_path: Path) -> Settings:
     settings = Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
-    ingest(settings)
+    ingest(settings, embedder)
     return settings
 
 
@@ -36,13 +36,13 @@ def stored(settings: Settings, sql: str) -> list[tuple]:
         return db.execute(sql).fetchall()
 
 
-def recording(settings: Settings) -> tuple[Assistant, Insights]:
+def recording(settings: Settings, embedder: Embedder) -> tuple[Assistant, Insights]:
     insights = Insights(settings.data_dir, enabled=True, retention_days=90)
-    return Assistant(settings, on_reply=insights.record_reply), insights
+    return Assistant(settings, embedder, on_reply=insights.record_reply), insights
 
 
-def test_questions_are_redacted_before_anything_is_written(kb: Settings) -> None:
-    assistant, insights = recording(kb)
+def test_questions_are_redacted_before_anything_is_written(embedder: Embedder, kb: Settings) -> None:
+    assistant, insights = recording(kb, embedder)
     answer = assistant.ask(PRIVATE)
     assert answer.kind == "no_answer"
     ((question,),) = stored(kb, "SELECT question FROM replies")
@@ -52,15 +52,15 @@ def test_questions_are_redacted_before_anything_is_written(kb: Settings) -> None
     assert b"jane@example.com" not in raw and b"123-45-6789" not in raw
 
 
-def test_crisis_and_emergency_questions_are_never_stored(kb: Settings) -> None:
-    assistant, _ = recording(kb)
+def test_crisis_and_emergency_questions_are_never_stored(embedder: Embedder, kb: Settings) -> None:
+    assistant, _ = recording(kb, embedder)
     assistant.ask("I want to end my life")
     assistant.ask("I have crushing chest pain")
     assert stored(kb, "SELECT kind, question FROM replies ORDER BY kind") == [("crisis", None), ("emergency", None)]
 
 
-def test_each_reply_records_its_index_and_document_versions(kb: Settings) -> None:
-    assistant, insights = recording(kb)
+def test_each_reply_records_its_index_and_document_versions(embedder: Embedder, kb: Settings) -> None:
+    assistant, insights = recording(kb, embedder)
     answer = assistant.ask("What is Ryoncil?")
     audit = insights.audit(answer.reply_id)
     assert audit["index_version"] == answer.index_version and audit["kind"] == "answer"
@@ -69,8 +69,8 @@ def test_each_reply_records_its_index_and_document_versions(kb: Settings) -> Non
     assert snapshot.documents[path].content_hash == digest
 
 
-def test_retention_deletes_old_rows(kb: Settings) -> None:
-    assistant, insights = recording(kb)
+def test_retention_deletes_old_rows(embedder: Embedder, kb: Settings) -> None:
+    assistant, insights = recording(kb, embedder)
     reply = assistant.ask("What is Ryoncil?")
     assert insights.record_feedback(reply.reply_id, "down", "too short")
     assert insights.purge(dt.datetime.now(dt.UTC) + dt.timedelta(days=89)) == 0
@@ -80,9 +80,9 @@ def test_retention_deletes_old_rows(kb: Settings) -> None:
     ]
 
 
-def test_nothing_is_stored_when_the_setting_is_off(kb: Settings) -> None:
+def test_nothing_is_stored_when_the_setting_is_off(embedder: Embedder, kb: Settings) -> None:
     insights = Insights(kb.data_dir, enabled=False, retention_days=90)
-    assistant = Assistant(kb, on_reply=insights.record_reply)
+    assistant = Assistant(kb, embedder, on_reply=insights.record_reply)
     reply = assistant.ask(PRIVATE)
     assert insights.record_feedback(reply.reply_id, "down", "call me on 555 010 2345")  # accepted, not kept
     assert not insights.record_feedback("f" * 32, "up", None)
@@ -90,8 +90,8 @@ def test_nothing_is_stored_when_the_setting_is_off(kb: Settings) -> None:
     assert insights.export_csv().splitlines() == [",".join(CSV_COLUMNS)]
 
 
-def test_csv_export_has_the_expected_columns(kb: Settings) -> None:
-    assistant, insights = recording(kb)
+def test_csv_export_has_the_expected_columns(embedder: Embedder, kb: Settings) -> None:
+    assistant, insights = recording(kb, embedder)
     reply = assistant.ask("What is Ryoncil?")
     insights.record_feedback(reply.reply_id, "up", None)
     rows = list(csv.DictReader(io.StringIO(insights.export_csv())))
@@ -99,8 +99,8 @@ def test_csv_export_has_the_expected_columns(kb: Settings) -> None:
     assert rows[0]["reply_id"] == reply.reply_id and rows[0]["rating"] == "up" and rows[0]["kind"] == "answer"
 
 
-def test_topics_group_similar_questions(kb: Settings) -> None:
-    assistant, insights = recording(kb)
+def test_topics_group_similar_questions(embedder: Embedder, kb: Settings) -> None:
+    assistant, insights = recording(kb, embedder)
     for question in [
         "How much does it cost?",
         "What is the price of treatment?",
@@ -108,7 +108,7 @@ def test_topics_group_similar_questions(kb: Settings) -> None:
         "What is Ryoncil?",
     ]:
         assistant.ask(question)
-    topics = insights.topics(embedding.encode)
+    topics = insights.topics(embedder.encode)
     assert topics[0].count == 3 and "Ryoncil" not in topics[0].label
 
 

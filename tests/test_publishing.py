@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from bot.conversation import Assistant
+from bot.embedding import Embedder
 from bot.index import open_generation, read_active, verify_generation
 from bot.ingestion import ingest
 from bot.settings import PROJECT_ROOT, Settings
@@ -45,10 +46,10 @@ def run_ingest(settings: Settings, *args: str) -> subprocess.Popen:
     )
 
 
-def test_kill_9_at_any_moment_leaves_the_previous_generation_serving(tmp_path: Path) -> None:
+def test_kill_9_at_any_moment_leaves_the_previous_generation_serving(embedder: Embedder, tmp_path: Path) -> None:
     settings = Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
     store = make_store(settings)
-    first = ingest(settings)
+    first = ingest(settings, embedder)
     many_documents(settings.knowledge_dir, 40)
     assert run_ingest(settings, "--rebuild").wait(timeout=300) == 0  # embeds once; later runs reuse the cache
     started = time.monotonic()
@@ -67,10 +68,10 @@ def test_kill_9_at_any_moment_leaves_the_previous_generation_serving(tmp_path: P
             killed += 1
             assert active.version in (before.version, *store.generations())
         verify_generation(store, active)  # whatever is active is complete
-        answer = Assistant(settings).ask("What are mesenchymal stem cells?")
+        answer = Assistant(settings, embedder).ask("What are mesenchymal stem cells?")
         assert answer.kind == "answer" and answer.index_version == active.version
     assert killed >= 3
-    final = ingest(settings, rebuild=True)
+    final = ingest(settings, embedder, rebuild=True)
     assert final.published and final.exit_code == 0
     assert read_active(store).version == final.version != first.version
     snapshot = open_generation(store, read_active(store))
@@ -82,9 +83,9 @@ def test_kill_9_at_any_moment_leaves_the_previous_generation_serving(tmp_path: P
     )  # only generations that served, kept for their grace period; crashed ones are gone
 
 
-def test_reingest_under_a_loop_of_requests_fails_none(tmp_path: Path) -> None:
+def test_reingest_under_a_loop_of_requests_fails_none(embedder: Embedder, tmp_path: Path) -> None:
     settings = Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
-    ingest(settings)
+    ingest(settings, embedder)
     with running_app(settings, tmp_path, BOT_RATE_LIMIT="") as base:
         results: list[tuple[int, str]] = []
         stop = threading.Event()
@@ -137,7 +138,9 @@ def chroma_server(tmp_path: Path):
             process.wait(timeout=10)
 
 
-def test_two_app_processes_serve_one_generation_from_a_chroma_server(tmp_path: Path, chroma_server: int) -> None:
+def test_two_app_processes_serve_one_generation_from_a_chroma_server(
+    embedder: Embedder, tmp_path: Path, chroma_server: int
+) -> None:
     server = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(chroma_server)}
     settings = Settings(
         knowledge_dir=copy_knowledge(tmp_path / "knowledge"),
@@ -145,7 +148,7 @@ def test_two_app_processes_serve_one_generation_from_a_chroma_server(tmp_path: P
         chroma_host="127.0.0.1",
         chroma_port=chroma_server,
     )
-    first = ingest(settings)
+    first = ingest(settings, embedder)
     assert first.published
     with (
         running_app(settings, tmp_path, BOT_RATE_LIMIT="", **server) as one,
@@ -157,7 +160,7 @@ def test_two_app_processes_serve_one_generation_from_a_chroma_server(tmp_path: P
             answer = httpx.post(f"{base}/api/ask", json={"question": "What is Ryoncil?"}).json()
             assert answer["kind"] == "answer" and answer["index_version"] == first.version
         (settings.knowledge_dir / "stem-cell-therapy-the-balanced-picture.md").unlink()
-        second = ingest(settings)
+        second = ingest(settings, embedder)
         assert second.published and second.removed == ["stem-cell-therapy-the-balanced-picture.md"]
         time.sleep(1.5)  # app processes poll the server's pointer once a second
         for base in (one, two):

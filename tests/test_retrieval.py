@@ -1,13 +1,5 @@
-from bot import embedding
 from bot.conversation import Assistant
-from bot.retrieval import HybridRetriever, LexicalIndex, expand_lay_terms, reciprocal_rank_fusion, tokenize
-
-
-def test_rrf_rewards_agreement_between_rankings() -> None:
-    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]], [1.0, 1.0], k=60)
-    assert max(fused, key=fused.get) == 1  # ranked 1st and 2nd beats 3rd and 1st
-    assert fused[4] < fused[2] < fused[1]
-    assert set(fused) == {1, 2, 3, 4}
+from bot.retrieval import LexicalIndex, expand_lay_terms, tokenize
 
 
 def test_tokenize_drops_question_words_and_stems() -> None:
@@ -24,7 +16,7 @@ def test_lexical_coverage_weighs_rare_words() -> None:
 
 def search(assistant: Assistant, question: str):
     snapshot = assistant.live.current()
-    return assistant.retriever.search(snapshot, question, embedding.encode([question])[0], 5)
+    return assistant.retriever.search(snapshot, question, assistant.encoder.encode([question])[0], 5)
 
 
 def test_dense_side_finds_a_paraphrase(assistant: Assistant) -> None:
@@ -39,12 +31,10 @@ def test_lexical_side_finds_a_rare_name_the_model_does_not_know(assistant: Assis
     assert results[0].coverage == 1.0
 
 
-def test_langchain_retriever_returns_documents_with_scores(assistant: Assistant) -> None:
-    retriever = HybridRetriever(retriever=assistant.retriever, encode=embedding.encode, k=3)
-    docs = retriever.invoke("What is Ryoncil approved for?")
-    assert len(docs) == 3
-    assert docs[0].metadata["section"] == "Which stem cell products are FDA-approved"
-    assert "Ryoncil" in docs[0].page_content
+def test_a_product_name_finds_the_passage_that_names_it(assistant: Assistant) -> None:
+    results = search(assistant, "What is Ryoncil approved for?")
+    assert results[0].chunk.section == "Which stem cell products are FDA-approved"
+    assert "Ryoncil" in results[0].chunk.text
 
 
 def test_lay_terms_and_abbreviations_expand_to_the_documents_wording() -> None:

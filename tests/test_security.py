@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.sanitize import html_fragment, is_safe_url, markdown_text, search_text
 from bot.settings import PROJECT_ROOT, Settings
@@ -93,14 +94,14 @@ def test_api_responses_forbid_everything_active(server: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory):
+def hostile_server(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory):
     """An app whose knowledge folder holds a document full of markup and instructions."""
     root = tmp_path_factory.mktemp("hostile")
     knowledge = root / "knowledge"
     shutil.copytree(PROJECT_ROOT / "knowledge", knowledge)
     (knowledge / "harvest-day.md").write_text(HOSTILE_DOC)
     settings = Settings(knowledge_dir=knowledge, data_dir=root / "data")
-    assert ingest(settings).published
+    assert ingest(settings, embedder).published
     with running_app(settings, root, BOT_RATE_LIMIT="") as base:
         yield base
 

@@ -7,16 +7,15 @@ The patient chat and the REST API have no route to any of this.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
-import numpy as np
 import pandas as pd
 import yaml
 
 from bot.catalog import UploadRefused, document_statuses, remove_document, save_upload
+from bot.embedding import Embedder
 from bot.ingestion import IngestBusy, ingest
 from bot.insights import Insights
 from bot.settings import Settings
@@ -69,9 +68,7 @@ def _plots(counts: list[tuple[str, str, int]]) -> tuple[pd.DataFrame, pd.DataFra
     return shown, volume, rate
 
 
-def build_admin(
-    settings: Settings, store: IndexStore, insights: Insights, encode: Callable[[list[str]], np.ndarray]
-) -> gr.Blocks:
+def build_admin(settings: Settings, store: IndexStore, insights: Insights, embedder: Embedder) -> gr.Blocks:
     def table() -> list[list[object]]:
         return [
             [r.path, r.status, r.content_hash, r.chunks, r.reviewed, r.review_by]
@@ -84,7 +81,7 @@ def build_admin(
     def run_ingest(progress: gr.Progress = gr.Progress(track_tqdm=True)) -> str:  # noqa: B008 (Gradio's idiom)
         progress(0, desc="Reading documents")
         try:
-            report = ingest(settings, progress=True, store=store)
+            report = ingest(settings, embedder, progress=True, store=store)
         except IngestBusy as exc:
             return f"**Not started:** {exc}"
         return f"```\n{report.table()}\n```"
@@ -117,7 +114,7 @@ def build_admin(
         insights.purge()
         table, volume, rate = _plots(insights.daily_counts())
         gaps = [list(row) for row in insights.gaps()]
-        topics = [[t.label, t.count] for t in insights.topics(encode)]
+        topics = [[t.label, t.count] for t in insights.topics(embedder.encode)]
         csv_path = settings.data_dir / "insights-export.csv"
         csv_path.write_text(insights.export_csv(), encoding="utf-8")
         questions = sorted({str(row[1]) for row in gaps})

@@ -14,14 +14,16 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.conversation import Assistant, Turn
-from bot.index import IndexNotReady
+from bot.conversation import Assistant
+from bot.index import IndexModelMismatch, IndexNotReady
+from bot.inputs import InputRejected, Turn
 from bot.insights import Insights
-from bot.safety import InputRejected
-from bot.settings import Settings
+from bot.replies import Answer
 
 log = logging.getLogger(__name__)
 HTTP_ERROR_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large", 415: "unsupported_media_type"}
+STATUS_OF_PROBLEM = {"empty": 400, "too_long": 413, "history_too_long": 413}
+"""HTTP status for each ``InputRejected.problem``."""
 
 
 class HistoryMessage(BaseModel):
@@ -55,31 +57,18 @@ def error(status: int, code: str, message: str, **extra: object) -> JSONResponse
     return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
 
 
-def check_history(history: list[HistoryMessage], settings: Settings) -> list[Turn]:
-    """History within the configured limits, as conversation turns."""
-    if len(history) > settings.max_history_messages:
-        raise InputRejected(413, f"history has {len(history)} messages; the limit is {settings.max_history_messages}")
-    total = sum(len(m.content) for m in history)
-    if total > settings.max_history_chars:
-        raise InputRejected(413, f"history has {total} characters; the limit is {settings.max_history_chars}")
-    return [Turn(m.role, m.content) for m in history]
-
-
 def build_router(assistant: Assistant, insights: Insights) -> APIRouter:
     router = APIRouter()
-    settings = assistant.settings
 
     # Sync handlers: FastAPI runs them in its thread pool, so the CPU-bound model call never blocks the loop.
-    @router.post("/api/ask")
-    def ask(body: AskRequest) -> JSONResponse:
+    @router.post("/api/ask", response_model=Answer)
+    def ask(body: AskRequest) -> Answer | JSONResponse:
         try:
-            turns = check_history(body.history, settings)
-            answer = assistant.ask(body.question, turns)
+            return assistant.ask(body.question, [Turn(m.role, m.content) for m in body.history])
         except InputRejected as exc:
-            return error(exc.status, "invalid_question", exc.reason)
+            return error(STATUS_OF_PROBLEM[exc.problem], "invalid_question", exc.reason)
         except IndexNotReady as exc:
             return error(503, "index_not_ready", str(exc))
-        return JSONResponse(answer.to_dict())
 
     @router.post("/api/feedback", status_code=204)
     def feedback(body: FeedbackRequest) -> Response:
@@ -91,6 +80,9 @@ def build_router(assistant: Assistant, insights: Insights) -> APIRouter:
     def healthz() -> JSONResponse:
         try:
             info = assistant.live.current().info
+        except IndexModelMismatch as exc:
+            body = {"status": "model_mismatch", "index_version": None, "documents": 0, "chunks": 0, "reason": str(exc)}
+            return JSONResponse(body, status_code=503)
         except IndexNotReady:
             return JSONResponse(
                 {"status": "no_index", "index_version": None, "documents": 0, "chunks": 0}, status_code=503

@@ -9,11 +9,11 @@ from typing import Any
 
 import gradio as gr
 
-from bot.answering import Answer
-from bot.conversation import Assistant, Turn
+from bot.conversation import Assistant
 from bot.index import IndexNotReady
+from bot.inputs import InputRejected, Turn
 from bot.insights import Insights
-from bot.safety import InputRejected
+from bot.replies import Answer
 from bot.sanitize import html_fragment, markdown_text
 from bot.web.ratelimit import RateLimiter
 
@@ -83,7 +83,7 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
         try:
             answer = assistant.ask(message or "", turns)
         except InputRejected as exc:
-            text = settings.empty_question_message if exc.status == 400 else f"Sorry, {exc.reason}."
+            text = settings.empty_question_message if exc.problem == "empty" else f"Sorry, {exc.reason}."
             return html_fragment(f"{html.escape(text)}\n\n{footer}"), None
         except IndexNotReady:
             return html_fragment(f"{UNAVAILABLE}\n\n{footer}"), None

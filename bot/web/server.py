@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from bot.conversation import Assistant
+from bot.embedding import Embedder
 from bot.insights import Insights
 from bot.settings import Settings
 from bot.web.admin import build_admin, build_closed_admin
@@ -21,11 +22,15 @@ from bot.web.widget import WIDGET_PAGE, ApiCors, build_widget_router, embed_orig
 THEME = gr.themes.Soft(font=["system-ui", "Segoe UI", "Roboto", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 
 
-def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
-    """The whole web app. Pass an ``Assistant`` to share one (tests do); otherwise one is built."""
+def create_app(
+    settings: Settings | None = None, embedder: Embedder | None = None, assistant: Assistant | None = None
+) -> FastAPI:
+    """The whole web app. Pass the process's ``Embedder`` (and an ``Assistant`` to share one); otherwise they
+    are built from the settings."""
     settings = settings or Settings()
+    embedder = embedder or Embedder.from_settings(settings)
     insights = Insights(settings.data_dir, enabled=settings.feedback_enabled, retention_days=settings.retention_days)
-    assistant = assistant or Assistant(settings)
+    assistant = assistant or Assistant(settings, embedder)
     assistant.on_reply = assistant.on_reply or insights.record_reply
     app = FastAPI(title=settings.clinic_name, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     limiter = RateLimiter(settings.rate_limit)
@@ -47,7 +52,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         return RedirectResponse("/admin/")
 
     if settings.admin_user and settings.admin_password:
-        admin = build_admin(settings, assistant.live.store, insights, assistant.encode)
+        admin = build_admin(settings, assistant.live.store, insights, embedder)
         auth = (settings.admin_user, settings.admin_password)
     else:
         admin, auth = build_closed_admin(), None

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.conversation import Assistant, Turn
+from bot.conversation import Assistant
+from bot.inputs import Turn
 
 CONVERSATIONS = yaml.safe_load((Path(__file__).parent / "conversations.yaml").read_text())["conversations"]
 MIN_HIT_RATE = 0.9

@@ -19,10 +19,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from bot import embedding, safety
-from bot.answering import Answer, best_faq
+from bot import safety
+from bot.answering import best_faq
 from bot.conversation import Assistant
-from bot.safety import Kind
+from bot.embedding import Embedder
+from bot.inputs import clean_text
+from bot.replies import Answer, Kind
+from bot.safety import Triage
 from bot.settings import PROJECT_ROOT, Settings
 
 DEFAULT_PROBES = PROJECT_ROOT / "tests" / "safety" / "probes.yaml"
@@ -108,7 +111,7 @@ def load_probes(path: Path = DEFAULT_PROBES) -> list[Probe]:
 
 def retrieval_confidence(assistant: Assistant, question: str) -> float:
     """The confidence ``Assistant.ask`` compares with ``scope_threshold`` (recomputed, for the report only)."""
-    vector = assistant.encode([question])[0]
+    vector = assistant.encoder.encode([question])[0]
     snapshot = assistant.live.current()
     faq = best_faq(snapshot, vector)
     results = assistant.retriever.search(snapshot, question, vector, assistant.settings.top_k)
@@ -120,13 +123,13 @@ def run(assistant: Assistant, probes: Sequence[Probe]) -> list[Outcome]:
     outcomes = []
     for probe in probes:
         reply: Answer = assistant.ask(probe.q)
-        cleaned = safety.clean_text(probe.q)
+        cleaned = clean_text(probe.q)
         outcomes.append(
             Outcome(
                 probe,
                 reply.kind,
                 len(reply.citations),
-                safety.triage(cleaned).rule,
+                assistant.triage(cleaned).rule,
                 retrieval_confidence(assistant, cleaned),
                 reply.answer,
                 reply.disclaimer,
@@ -220,9 +223,9 @@ def report(outcomes: Sequence[Outcome], settings: Settings) -> tuple[str, bool]:
     return "\n".join(lines), ok
 
 
-def semantic_verdict(question: str, vector: np.ndarray) -> str | None:
+def semantic_verdict(triage: Triage, question: str, vector: np.ndarray) -> str | None:
     """What the semantic layer alone would decide (crisis before emergency, as in the rule order)."""
-    q = safety.Question(question, safety._normalise(question), vector)
+    q = safety.Question(question, safety._normalise(question), vector, triage)
     if safety._resembles_crisis(q):
         return str(Kind.CRISIS)
     if safety._resembles_emergency(q):
@@ -230,14 +233,14 @@ def semantic_verdict(question: str, vector: np.ndarray) -> str | None:
     return None
 
 
-def calibration(probes: Sequence[Probe]) -> str:
+def calibration(triage: Triage, probes: Sequence[Probe]) -> str:
     """The semantic layer measured twice: leave-one-out on its own examples (where the thresholds were chosen)
     and alone, without the patterns, on the held-out probes."""
     examples = safety.semantic_examples()
     kinds = list(examples)
     texts = [s for kind in kinds for s in examples[kind]]
     labels = np.array([kind for kind in kinds for _ in examples[kind]])
-    vectors = np.vstack([safety.example_vectors(kind) for kind in kinds])
+    vectors = np.vstack([triage.example_vectors(kind) for kind in kinds])
     sims = vectors @ vectors.T
     np.fill_diagonal(sims, -np.inf)  # leave the example itself out
     scores = {k: np.array([safety.kind_score(row[labels == k]) for row in sims]) for k in kinds}
@@ -265,8 +268,8 @@ def calibration(probes: Sequence[Probe]) -> str:
             lines.append(f"  {target:<9} threshold {threshold:.2f}  " + "  ".join(cells))
     lines.append("  (* = the thresholds in use)")
 
-    vectors = embedding.encode([safety.clean_text(p.q) for p in probes])
-    decided = [semantic_verdict(safety.clean_text(p.q), v) for p, v in zip(probes, vectors, strict=True)]
+    vectors = triage.encoder.encode([clean_text(p.q) for p in probes])
+    decided = [semantic_verdict(triage, clean_text(p.q), v) for p, v in zip(probes, vectors, strict=True)]
     lines.append(
         "Semantic layer alone on the held-out probes (share of each label it would send to crisis / emergency):"
     )
@@ -287,14 +290,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.ingestion import ingest
 
     settings = Settings()
-    ingest(settings)  # a no-op when the index is up to date
+    embedder = Embedder.from_settings(settings).load()
+    ingest(settings, embedder)  # a no-op when the index is up to date
     probes = load_probes(args.probes)
-    embedding.load_model()
-    text, ok = report(run(Assistant(settings), probes), settings)
+    assistant = Assistant(settings, embedder)
+    text, ok = report(run(assistant, probes), settings)
     print(text)
     if args.calibrate:
         print()
-        print(calibration(probes))
+        print(calibration(assistant.triage, probes))
     return 0 if ok else 1
 
 
