@@ -1,8 +1,13 @@
-"""Per-client rate limiting for the API and the chat, with the ``limits`` library's moving window."""
+"""Per-client rate limiting of every request that changes something, with the ``limits`` library's moving window.
+
+Every POST (or PUT, PATCH, DELETE) counts, whatever its route: a question to the REST API, a chat event through
+Gradio's queue (one per question or like), a staff action. Reads are never counted (the page, its assets, the
+stream that carries the chat's replies), so a patient's page always loads and a question costs exactly one.
+The REST API, the chat and the staff page each have their own budget per address.
+"""
 
 from __future__ import annotations
 
-import json
 import math
 import time
 
@@ -11,7 +16,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-LIMITED_PATHS = ("/api/ask", "/api/feedback")
+from bot.web.limits import NO_BODY, refuse
+from bot.web.routes import STAFF_MOUNT
 
 
 class RateLimiter:
@@ -22,37 +28,42 @@ class RateLimiter:
         self._item = parse(rate) if rate else None
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    def hit(self, client: str) -> float | None:
+    def hit(self, client: str, budget: str = "client") -> float | None:
         if self._item is None:
             return None
-        if self._limiter.hit(self._item, "client", client):
+        if self._limiter.hit(self._item, budget, client):
             return None
-        reset_at = self._limiter.get_window_stats(self._item, "client", client).reset_time
+        reset_at = self._limiter.get_window_stats(self._item, budget, client).reset_time
         return max(1.0, reset_at - time.time())
 
     def reason(self, retry_after: float) -> str:
-        return f"too many questions from this address (limit {self.rate}); please wait {math.ceil(retry_after)} s"
+        return f"too many requests from this address (limit {self.rate}); please wait {math.ceil(retry_after)} s"
+
+
+def budget(path: str) -> str:
+    """Which budget a request counts against: the REST API, the staff page or the chat."""
+    if path.startswith("/api/"):
+        return "api"
+    if path == STAFF_MOUNT or path.startswith(STAFF_MOUNT + "/"):
+        return "staff"
+    return "chat"
 
 
 class RateLimitMiddleware:
-    """429 with a JSON reason for POSTs to the API paths once a client is over the limit."""
+    """429 with a JSON reason and ``Retry-After`` once a client is over the limit for requests with a body."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter, paths: tuple[str, ...] = LIMITED_PATHS) -> None:
+    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
         self.app = app
         self.limiter = limiter
-        self.paths = paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in self.paths:
+        if scope["type"] == "http" and scope["method"] not in NO_BODY:
             client = (scope.get("client") or ("unknown", 0))[0]
-            retry_after = self.limiter.hit(client)
+            retry_after = self.limiter.hit(client, budget(scope["path"]))
             if retry_after is not None:
-                body = json.dumps({"error": "rate_limited", "message": self.limiter.reason(retry_after)}).encode()
-                headers = [
-                    (b"content-type", b"application/json"),
-                    (b"retry-after", str(math.ceil(retry_after)).encode()),
-                ]
-                await send({"type": "http.response.start", "status": 429, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
+                wait = str(math.ceil(retry_after)).encode()
+                await refuse(
+                    scope, send, 429, "rate_limited", self.limiter.reason(retry_after), [(b"retry-after", wait)]
+                )
                 return
         await self.app(scope, receive, send)
