@@ -2,8 +2,12 @@
 
 Every POST (or PUT, PATCH, DELETE) counts, whatever its route: a question to the REST API, a chat event through
 Gradio's queue (one per question or like), a staff action. Reads are never counted (the page, its assets, the
-stream that carries the chat's replies), so a patient's page always loads and a question costs exactly one.
-The REST API, the chat and the staff page each have their own budget per address.
+stream that carries the chat's replies), so a patient's page always loads. The REST API, the chat and the staff
+page each have their own budget per address.
+
+The chat also limits questions itself (bot/web/chat.py), so that a patient over the limit gets a reply saying
+how long to wait rather than an error: its door here is ``CHAT_DOOR_FACTOR`` times wider, for scripts that post
+events the page would not.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -19,13 +23,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bot.web.limits import NO_BODY, refuse
 from bot.web.routes import STAFF_MOUNT
 
+CHAT_DOOR_FACTOR = 2  # a question is one chat event; a like or a comment is another
+
 
 class RateLimiter:
     """``hit(client)`` counts one request and says how long to wait when over the limit (None if allowed)."""
 
-    def __init__(self, rate: str) -> None:
-        self.rate = rate
-        self._item = parse(rate) if rate else None
+    def __init__(self, rate: str, factor: int = 1) -> None:
+        item = parse(rate) if rate else None
+        self._item: RateLimitItem | None = type(item)(item.amount * factor, item.multiples) if item else None
+        self.rate = rate if factor == 1 or item is None else str(self._item)  # as written, or "120 per 1 minute"
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
     def hit(self, client: str, budget: str = "client") -> float | None:
@@ -36,8 +43,8 @@ class RateLimiter:
         reset_at = self._limiter.get_window_stats(self._item, budget, client).reset_time
         return max(1.0, reset_at - time.time())
 
-    def reason(self, retry_after: float) -> str:
-        return f"too many requests from this address (limit {self.rate}); please wait {math.ceil(retry_after)} s"
+    def reason(self, retry_after: float, what: str = "questions") -> str:
+        return f"too many {what} from this address (limit {self.rate}); please wait {math.ceil(retry_after)} s"
 
 
 def budget(path: str) -> str:
@@ -52,18 +59,21 @@ def budget(path: str) -> str:
 class RateLimitMiddleware:
     """429 with a JSON reason and ``Retry-After`` once a client is over the limit for requests with a body."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, chat_door: RateLimiter | None = None) -> None:
         self.app = app
         self.limiter = limiter
+        self.chat_door = chat_door or limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] not in NO_BODY:
             client = (scope.get("client") or ("unknown", 0))[0]
-            retry_after = self.limiter.hit(client, budget(scope["path"]))
+            name = budget(scope["path"])
+            limiter = self.chat_door if name == "chat" else self.limiter
+            retry_after = limiter.hit(client, name)
             if retry_after is not None:
                 wait = str(math.ceil(retry_after)).encode()
                 await refuse(
-                    scope, send, 429, "rate_limited", self.limiter.reason(retry_after), [(b"retry-after", wait)]
+                    scope, send, 429, "rate_limited", limiter.reason(retry_after, "requests"), [(b"retry-after", wait)]
                 )
                 return
         await self.app(scope, receive, send)

@@ -14,7 +14,7 @@ from bot.web.api import build_router, install_error_handlers
 from bot.web.chat import CSS, build_chat
 from bot.web.limits import BodySizeLimit
 from bot.web.login import LOGIN_NOTE, LoginThrottle
-from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
+from bot.web.ratelimit import CHAT_DOOR_FACTOR, RateLimiter, RateLimitMiddleware
 from bot.web.routes import BODY_CAPS, STAFF_MOUNT, RouteGuard, body_caps
 from bot.web.security import SecurityHeaders
 from bot.web.widget import WIDGET_PAGE, ApiCors, build_widget_router, embed_origins, frame_ancestors
@@ -46,7 +46,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         )
     caps = body_caps({name: getattr(settings, name) for name in BODY_CAPS.values()})
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, caps=caps)
-    app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(settings.rate_limit))
+    limiter = RateLimiter(settings.rate_limit)
+    chat_door = RateLimiter(settings.rate_limit, factor=CHAT_DOOR_FACTOR)
+    app.add_middleware(RateLimitMiddleware, limiter=limiter, chat_door=chat_door)
     app.add_middleware(RouteGuard, staff_login=staff_login)
     app.add_middleware(ApiCors, origins=origins)
     app.add_middleware(SecurityHeaders, frame_ancestors={WIDGET_PAGE: frame_ancestors(origins)})
@@ -79,7 +81,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         theme=THEME,
         run_history=False,
     )
-    chat = build_chat(assistant, insights)  # rate limited per request by RateLimitMiddleware, one count per question
+    chat = build_chat(assistant, insights, limiter)
     return gr.mount_gradio_app(
         app,
         chat,
