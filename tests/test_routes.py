@@ -158,4 +158,6 @@ def test_gradio_is_told_to_keep_monitoring_off(staff_app: FastAPI) -> None:
     for mount in ("", "/admin"):
         blocks: gr.Blocks = gradio_app(staff_app, mount).get_blocks()
         assert blocks.enable_monitoring is False
-    assert gradio_app(staff_app, "").get_blocks().max_file_size == 0
+    assert gradio_app(staff_app, "").get_blocks().max_file_size == 0  # no upload to the chat, even if it were open
+    check_every, max_age = gradio_app(staff_app, "/admin").get_blocks().delete_cache
+    assert 0 < check_every <= max_age <= 3600  # the staff page's uploads and exports are deleted within the hour
