@@ -95,6 +95,15 @@ def test_a_closed_route_is_never_matched_by_a_needed_pattern(staff_app: FastAPI)
         assert guard.allows(method, sample(path)) == routes.is_needed(method, path), (method, path)
 
 
+def test_a_server_under_a_sub_path_is_guarded_the_same(staff_app: FastAPI) -> None:
+    guard = RouteGuard(staff_app, staff_login=False)
+    under = {"root_path": "/bot"}
+    assert routes.route_path({"path": "/bot/gradio_api/upload", **under}) == "/gradio_api/upload"
+    assert routes.route_path({"path": "/bot", **under}) == "/"
+    assert guard.allows("GET", routes.route_path({"path": "/bot/widget.js", **under}))
+    assert not guard.allows("POST", routes.route_path({"path": "/bot/gradio_api/upload", **under}))
+
+
 def test_closed_routes_answer_404_over_http(staff_app: FastAPI, staff_server: str) -> None:
     closed = [(m, p) for m, p, _ in route_table(staff_app) if not routes.is_needed(m, p)]
     assert len(closed) > 60

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.web.routes import route_path
+
 BUFFER_LIMIT = 2_000_000  # bodies up to this size are read into memory and counted; larger caps need a length
 NO_BODY = {"GET", "HEAD", "OPTIONS"}
 
@@ -34,7 +36,7 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit(scope["path"])
+        limit = self.limit(route_path(scope))
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await refuse(scope, send, 413, "body_too_large", f"the request body is over the {limit}-byte limit")
@@ -78,7 +80,7 @@ async def refuse(
 ) -> None:
     """A JSON error like the REST API's; elsewhere it also carries ``detail``, which Gradio's pages show."""
     payload = {"error": code, "message": message}
-    if not scope["path"].startswith("/api/"):
+    if not route_path(scope).startswith("/api/"):
         payload["detail"] = message
     body = json.dumps(payload).encode()
     start = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.web.limits import refuse
+from bot.web.routes import route_path
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class LoginThrottle:
         self.account = Tiers("account", per_account)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != self.path:
+        if scope["type"] != "http" or scope["method"] != "POST" or route_path(scope).rstrip("/") != self.path:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)

@@ -21,7 +21,7 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.web.limits import NO_BODY, refuse
-from bot.web.routes import STAFF_MOUNT
+from bot.web.routes import STAFF_MOUNT, route_path
 
 CHAT_DOOR_FACTOR = 2  # a question is one chat event; a like or a comment is another
 
@@ -67,7 +67,7 @@ class RateLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] not in NO_BODY:
             client = (scope.get("client") or ("unknown", 0))[0]
-            name = budget(scope["path"])
+            name = budget(route_path(scope))
             limiter = self.chat_door if name == "chat" else self.limiter
             retry_after = limiter.hit(client, name)
             if retry_after is not None:

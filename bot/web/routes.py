@@ -175,6 +175,12 @@ def normal(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
+def route_path(scope: Scope) -> str:
+    """The path the router matches: without the ``root_path`` a server run under a sub-path puts in front."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return (path[len(root) :] or "/") if root and path.startswith(root) else path
+
+
 def route_table(app: ASGIApp) -> list[tuple[str, str, str | None]]:
     """``(method, path, mount)`` of every route the app serves, mounted apps included (``mount`` is the mount's
     path, "" for the one at "/", None for the app's own routes). HEAD counts as GET; paths have no trailing slash."""
@@ -232,7 +238,7 @@ class RouteGuard:
         return any(m == method and p.match(path) for m, p in self.allowed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan" or (scope["type"] == "http" and self.allows(scope["method"], scope["path"])):
+        if scope["type"] == "lifespan" or (scope["type"] == "http" and self.allows(scope["method"], route_path(scope))):
             await self.app(scope, receive, send)
         elif scope["type"] == "websocket":  # the product has no WebSocket route
             await send({"type": "websocket.close", "code": 1008})
