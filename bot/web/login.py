@@ -88,8 +88,13 @@ class LoginThrottle:
         self.address.hit(address)
         self.account.hit(username)
         status = 0
+        replayed = False
 
         async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # after the body: the client's disconnect, if it comes
+            replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
         async def watch(message: Message) -> None:
