@@ -105,10 +105,21 @@ class Settings(BaseSettings):
     max_question_chars: int = 1000
     max_history_messages: int = 20
     max_history_chars: int = 8000
-    max_body_bytes: int = 64_000
+    max_body_bytes: int = 64_000  # any request body, unless its route has a larger cap below
+    # A chat event (a question through the chat page or gradio_client) carries the whole conversation shown so far.
+    max_event_body_bytes: int = 1_000_000
+    # One staff upload request, all its files together (each file is also held to max_file_bytes).
+    max_upload_bytes: int = 50_000_000
 
     # Web.
-    rate_limit: str = "60/minute"  # per client address, for the API and the chat; empty disables
+    # Requests that change something (POST, ...) per client address, counted apart for the REST API, the chat and
+    # the staff page; page loads and the chat's streaming are never counted. Empty disables.
+    rate_limit: str = "60/minute"
+    # Staff sign-in attempts; consecutive failures count (a success clears them), tiers separated by ";". Each tier
+    # that fills up makes the wait longer: a minute, then an hour, then a day.
+    login_rate_limit: str = "5/minute;20/hour;100/day"  # per client address
+    # Per staff account, from all addresses together. Lower tiers would let anyone lock staff out for longer.
+    login_account_rate_limit: str = "10/minute;50/hour"
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_user: str | None = None
     admin_password: str | None = None
