@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from bot.batching import BatchingEncoder
 from bot.conversation import Assistant
 from bot.embedding import Embedder
-from bot.safety import Triage
 from bot.settings import Settings
+from bot.triage import Triage
 from bot.web.server import create_app
 
 

@@ -19,10 +19,11 @@ from bot.index import SERVER_POLL_SECONDS, IndexNotReady, LiveIndex, Snapshot
 from bot.inputs import Turn, clean_text, validate_history, validate_question
 from bot.replies import Answer, Draft, Kind, ReplyTrace
 from bot.retrieval import Retriever, tokenize
-from bot.safety import Triage
 from bot.sanitize import search_text
 from bot.settings import Settings
 from bot.stores import ServerStore, make_store
+from bot.triage import Triage, Verdict
+from bot.triage.language import Lang
 
 ReplyObserver = Callable[[str, Answer], None]
 """Told of every reply with its (cleaned) question: how optional features such as insights hook in."""
@@ -130,10 +131,8 @@ class Assistant:
         # one model call: the question itself for triage and, for a follow-up, the condensed query for retrieval
         vectors = self.encoder.encode([question] if query == question else [question, query])
         verdict = self.triage(question, vectors[0])
-        if verdict.kind is Kind.CRISIS:
-            return self.finalize(Draft(kind=Kind.CRISIS, text=self.settings.crisis_message), snapshot)
-        if verdict.kind is Kind.EMERGENCY:
-            return self.finalize(Draft(kind=Kind.EMERGENCY, text=self.settings.emergency_message), snapshot)
+        if verdict.kind in (Kind.CRISIS, Kind.EMERGENCY) or verdict.language == "es":
+            return self.finalize(self._fixed_reply(verdict), snapshot, language=verdict.language)
         if snapshot is None:
             assert not_ready is not None
             raise not_ready
@@ -182,7 +181,22 @@ class Assistant:
             return self.finalize(Draft(kind=Kind.NO_ANSWER, text=text, suggestions=suggestions), snapshot)
         return self.finalize(draft.model_copy(update={"suggestions": suggestions}), snapshot, confidence)
 
-    def finalize(self, draft: Draft, snapshot: Snapshot | None, confidence: float | None = None) -> Answer:
+    def _fixed_reply(self, verdict: Verdict) -> Draft:
+        """The configured message for an urgent message, or for one written in Spanish (no retrieval)."""
+        settings = self.settings
+        spanish = verdict.language == "es"
+        if verdict.kind is Kind.CRISIS:
+            return Draft(kind=Kind.CRISIS, text=settings.crisis_message_es if spanish else settings.crisis_message)
+        if verdict.kind is Kind.EMERGENCY:
+            text = settings.emergency_message_es if spanish else settings.emergency_message
+            return Draft(kind=Kind.EMERGENCY, text=text)
+        if verdict.kind is Kind.PERSONAL_ADVICE:
+            return Draft(kind=Kind.PERSONAL_ADVICE, text=settings.with_contact(settings.personal_advice_message_es))
+        return Draft(kind=Kind.NO_ANSWER, text=settings.with_contact(settings.spanish_note))
+
+    def finalize(
+        self, draft: Draft, snapshot: Snapshot | None, confidence: float | None = None, language: Lang = "en"
+    ) -> Answer:
         """The single exit of every reply: attaches the configured disclaimer, the index version and an id.
 
         The trace records which version (content hash) of each cited document produced the reply.
@@ -202,5 +216,6 @@ class Assistant:
             suggestions=draft.suggestions,
             index_version=snapshot.info.version if snapshot is not None else NO_INDEX,
             reply_id=uuid.uuid4().hex,
+            language=language,
             trace=ReplyTrace(confidence=confidence, documents=documents),
         )

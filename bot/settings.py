@@ -38,6 +38,25 @@ DEFAULT_OUT_OF_SCOPE_MESSAGE = (
 )
 DEFAULT_NO_ANSWER_MESSAGE = "I'm sorry, our materials don't cover that question. Our care team can help: {contact}"
 DEFAULT_EMPTY_QUESTION_MESSAGE = "Please type a question, for example: “What are mesenchymal stem cells?”"
+# Spanish: urgent messages are recognised and answered in Spanish; 988 answers in Spanish (press 2).
+DEFAULT_EMERGENCY_MESSAGE_ES = (
+    "**Esto puede ser una emergencia médica. Llame al 911 o vaya a la sala de emergencias más cercana ahora.** "
+    "No espere una respuesta de la clínica ni de este chat. Si puede, pida a alguien que se quede con usted."
+)
+DEFAULT_CRISIS_MESSAGE_ES = (
+    "**Siento mucho que esté pasando por esto. No tiene que enfrentarlo solo.** "
+    "Llame o envíe un mensaje de texto al **988** (Línea de Prevención del Suicidio y Crisis): es gratis, "
+    "confidencial y atiende las 24 horas, también en español (marque 2). Si está en peligro inmediato, llame "
+    "al **911** ahora."
+)
+DEFAULT_PERSONAL_ADVICE_MESSAGE_ES = (
+    "No puedo dar consejos médicos personales, como si un tratamiento es adecuado para usted o cambios en sus "
+    "medicamentos o dosis. Por favor, hable de esto con su equipo médico: {contact}"
+)
+DEFAULT_SPANISH_NOTE = (
+    "Gracias por su pregunta. Por ahora este asistente responde solo en inglés, con la información de los "
+    "materiales de la clínica. Puede escribir su pregunta en inglés, o nuestro equipo le puede ayudar: {contact}"
+)
 DEFAULT_WIDGET_GREETING = (
     "Hello! I answer general questions about stem cell therapy from our clinic's patient materials, "
     "with the sources for every answer."
@@ -62,9 +81,13 @@ class Settings(BaseSettings):
     out_of_scope_message: str = DEFAULT_OUT_OF_SCOPE_MESSAGE
     no_answer_message: str = DEFAULT_NO_ANSWER_MESSAGE
     empty_question_message: str = DEFAULT_EMPTY_QUESTION_MESSAGE
+    # The same in Spanish, for messages written in Spanish (language detected with lingua).
+    emergency_message_es: str = DEFAULT_EMERGENCY_MESSAGE_ES
+    crisis_message_es: str = DEFAULT_CRISIS_MESSAGE_ES
+    personal_advice_message_es: str = DEFAULT_PERSONAL_ADVICE_MESSAGE_ES
+    spanish_note: str = DEFAULT_SPANISH_NOTE  # any other Spanish message: answers are in English, and the contact
 
-    # Retrieval and answering. Thresholds are cosine similarities of the bundled model, calibrated on the
-    # labelled probes in tests/safety/probes.yaml (see docs/safety.md).
+    # Retrieval and answering. Thresholds are cosine similarities of the bundled model (see docs/benchmarks.md).
     top_k: int = 5
     scope_threshold: float = 0.22
     answer_threshold: float = 0.38

@@ -9,7 +9,7 @@ from bot.settings import Settings
 from tests.conftest import app_for, serving
 
 CITATION_KEYS = {"id", "title", "source", "section", "snippet", "score", "reviewed"}
-ANSWER_KEYS = {"answer", "kind", "citations", "disclaimer", "suggestions", "index_version", "reply_id"}
+ANSWER_KEYS = {"answer", "kind", "citations", "disclaimer", "suggestions", "index_version", "reply_id", "language"}
 
 
 def ask(server: str, **body) -> httpx.Response:

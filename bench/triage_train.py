@@ -1,0 +1,283 @@
+"""Train the triage classifier (``bot/triage/model.npz``) from the labelled messages in ``bench/data/triage``.
+
+    .venv/bin/python -m bench.triage_train            # train, choose thresholds, write the model and the report
+
+Data, all in the repository:
+- ``tuning.jsonl``: the tuning part of the labelled messages (English and Spanish);
+- ``examples.yaml``: curated example sentences per kind;
+- ``medquad-benign.jsonl``: 1,500 questions from MedQuAD (NIH, CC BY 4.0), all ``benign``: information
+  questions that share the alarming words ("What are the symptoms of stroke?");
+- ``probes.yaml``: 435 hand-written messages, the development set: never trained on, they choose the
+  thresholds and say how the classifier does on messages unlike the tuning part.
+The frozen test part (``test.jsonl``) and blind batches are never read here.
+
+Thresholds: for urgent messages (crisis and emergency together), the highest threshold at which the whole
+triage (patterns, then the classifier) misses nothing on the development set and at most 0.5% of the tuning
+part's cross-validated predictions, so that recall comes first; for personal advice, the threshold with the
+best F1 on the development set.
+Training is deterministic (fixed folds, lbfgs): the same files give the same model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from bot.embedding import Embedder
+from bot.index import EmbeddingCache
+from bot.ingestion import text_key
+from bot.inputs import clean_text
+from bot.settings import PROJECT_ROOT, Settings
+from bot.triage import patterns, sentences
+from bot.triage.classifier import LABELS, MODEL_FILE, Thresholds, TriageModel, features, inverse_document_frequency
+from bot.triage.classifier import ngram_counts as counts_of
+
+DATA = PROJECT_ROOT / "bench" / "data" / "triage"
+REPORT = DATA / "training-report.md"
+C = 8.0
+"""Inverse regularisation strength (1, 4, 8 and 16 measured on the development set: 8 best)."""
+FOLDS = 5
+MAX_THRESHOLD = 0.5
+DEV_RECALL = 1.0
+CV_RECALL = 0.995
+"""Urgent recall the threshold must reach: all of the hand-written development messages, and 99.5% of the
+tuning part's cross-validated ones (composed messages, a few of them ambiguous by construction)."""
+URGENT = ("crisis", "emergency")
+PROBE_LABELS = {"out_of_scope": "benign", "injection": "benign"}
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    label: str
+    also_ok: tuple[str, ...] = ()
+    lang: str = "en"
+    group: str = ""
+
+
+def read_jsonl(path: Path) -> list[Message]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        Message(r["text"], r["label"], tuple(r.get("also_ok", ())), r.get("lang", "en"), r.get("group", ""))
+        for r in rows
+    ]
+
+
+def training_messages() -> list[Message]:
+    """Tuning part, curated examples and MedQuAD questions, without repeats (first one wins)."""
+    messages = read_jsonl(DATA / "tuning.jsonl")
+    examples = yaml.safe_load((DATA / "examples.yaml").read_text(encoding="utf-8"))
+    messages += [Message(text, label) for label, texts in examples.items() for text in texts]
+    messages += read_jsonl(DATA / "medquad-benign.jsonl")
+    if (DATA / "benign-extra.jsonl").exists():
+        messages += read_jsonl(DATA / "benign-extra.jsonl")
+    seen: set[str] = set()
+    unique = []
+    for m in messages:
+        key = clean_text(m.text).lower()
+        if key not in seen:
+            seen.add(key)
+            unique.append(m)
+    return unique
+
+
+def development_messages() -> list[Message]:
+    probes = yaml.safe_load((DATA / "probes.yaml").read_text(encoding="utf-8"))["probes"]
+    return [
+        Message(p["q"], PROBE_LABELS.get(p["label"], p["label"]), tuple(p.get("accept", ())), group=p["label"])
+        for p in probes
+    ]
+
+
+def embed(embedder: Embedder, texts: list[str], cache: EmbeddingCache) -> np.ndarray:
+    """Vectors through the same content-keyed cache as ingest: a re-run embeds only new texts."""
+    keys = [text_key(embedder.model_id, text) for text in texts]
+    found = cache.get_many(keys)
+    missing = [(key, text) for key, text in zip(keys, texts, strict=True) if key not in found]
+    if missing:
+        fresh = embedder.encode([text for _, text in missing])
+        cache.put_many({key: vector for (key, _), vector in zip(missing, fresh, strict=True)})
+        found.update(cache.get_many([key for key, _ in missing]))
+    return np.stack([found[key] for key in keys])
+
+
+@dataclass
+class Scored:
+    """What the triage sees of each message: the classifier's view and what the patterns say."""
+
+    whole: np.ndarray  # (messages, labels): the whole message
+    urgent: np.ndarray  # crisis + emergency probability of the most urgent part (message or sentence)
+    crisis_wins: np.ndarray  # in that part, crisis is at least as likely as emergency
+    crisis_pattern: np.ndarray
+    emergency_pattern: np.ndarray
+    personal_pattern: np.ndarray
+
+
+def pattern_flags(messages: Sequence[Message]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    texts = [patterns.normalise(clean_text(m.text)) for m in messages]
+    return (
+        np.array([patterns.is_crisis(t) for t in texts]),
+        np.array([patterns.is_emergency(t) for t in texts]),
+        np.array([patterns.is_personal(t) for t in texts]),
+    )
+
+
+def score(
+    weights: np.ndarray, bias: np.ndarray, idf: np.ndarray, messages: Sequence[Message], vectors: dict[str, np.ndarray]
+) -> Scored:
+    model = TriageModel(weights, bias, idf, Thresholds(1, 1), "")
+    crisis, emergency = LABELS.index("crisis"), LABELS.index("emergency")
+    whole, urgent, crisis_wins = [], [], []
+    for m in messages:
+        text = clean_text(m.text)
+        parts = [text, *sentences(text)]
+        probs = model.probabilities(parts, np.stack([vectors[p] for p in parts]))
+        most = int(np.argmax(probs[:, crisis] + probs[:, emergency]))
+        whole.append(probs[0])
+        urgent.append(probs[most, crisis] + probs[most, emergency])
+        crisis_wins.append(probs[most, crisis] >= probs[most, emergency])
+    return Scored(np.array(whole), np.array(urgent), np.array(crisis_wins), *pattern_flags(messages))
+
+
+def fit(x: csr_matrix, labels: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(x, labels)
+
+
+def decide(s: Scored, t: Thresholds) -> np.ndarray:
+    """The triage's decision for every message, as ``Triage.__call__`` makes it."""
+    personal = LABELS.index("personal_advice")
+    out = np.full(len(s.whole), "benign", dtype=object)
+    out[s.personal_pattern | (s.whole[:, personal] >= t.personal_advice)] = "personal_advice"
+    urgent = s.urgent >= t.urgent
+    out[urgent & ~s.crisis_wins] = "emergency"
+    out[urgent & s.crisis_wins] = "crisis"
+    out[s.emergency_pattern & ~s.crisis_pattern] = "emergency"
+    out[s.crisis_pattern] = "crisis"
+    return out
+
+
+def correct(messages: Sequence[Message], decided: np.ndarray) -> np.ndarray:
+    return np.array([d == m.label or d in m.also_ok for m, d in zip(messages, decided, strict=True)])
+
+
+def urgent_threshold(s: Scored, messages: Sequence[Message], recall: float) -> float:
+    """The highest threshold at which at least ``recall`` of the urgent messages (crisis or emergency) are sent
+    to an urgent path, by a pattern or by the classifier."""
+    wanted = np.array([m.label in URGENT for m in messages]) & ~(s.crisis_pattern | s.emergency_pattern)
+    total = sum(m.label in URGENT for m in messages)
+    allowed = int(np.floor(total * (1 - recall) + 1e-9))  # misses tolerated
+    scores = np.sort(s.urgent[wanted])
+    if len(scores) <= allowed:
+        return MAX_THRESHOLD
+    return float(min(MAX_THRESHOLD, scores[allowed]))
+
+
+def best_f1(s: Scored, messages: Sequence[Message]) -> float:
+    column = LABELS.index("personal_advice")
+    truth = np.array([m.label == "personal_advice" for m in messages])
+    best, chosen = -1.0, 0.5
+    for threshold in np.arange(0.2, 0.9, 0.025):
+        predicted = s.personal_pattern | (s.whole[:, column] >= threshold)
+        tp = (predicted & truth).sum()
+        f1 = 2 * tp / max(predicted.sum() + truth.sum(), 1)
+        if f1 > best:
+            best, chosen = f1, float(threshold)
+    return chosen
+
+
+def table(messages: Sequence[Message], decided: np.ndarray) -> list[str]:
+    ok = correct(messages, decided)
+    lines = ["| label | messages | decided as labelled | missed or wrong |", "| --- | ---: | ---: | --- |"]
+    for label in LABELS:
+        rows = [i for i, m in enumerate(messages) if m.label == label]
+        wrong = [f"{messages[i].text[:60]!r} → {decided[i]}" for i in rows if not ok[i]][:4]
+        share = ok[rows].mean() if rows else float("nan")
+        lines.append(f"| {label} | {len(rows)} | {share:.1%} | {'; '.join(wrong)} |")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=MODEL_FILE, help="where to write the model")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    embedder = Embedder("torch", cache_dir=settings.model_cache_dir).load()
+    train, dev = training_messages(), development_messages()
+    texts = {clean_text(m.text) for m in [*train, *dev]}
+    texts |= {part for text in list(texts) for part in sentences(text)}
+    ordered = sorted(texts)
+    cache = EmbeddingCache(settings.data_dir / "cache" / "triage-training.sqlite3")
+    try:
+        vectors = dict(zip(ordered, embed(embedder, ordered, cache), strict=True))
+    finally:
+        cache.close()
+
+    train_texts = [clean_text(m.text) for m in train]
+    labels = np.array([m.label for m in train])
+    counts = counts_of(train_texts)
+    idf = inverse_document_frequency(counts)
+    x = features(counts, idf, np.stack([vectors[t] for t in train_texts]))
+
+    # Cross-validated probabilities on the training messages: how the model does on messages it did not see.
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
+    held: list[tuple[np.ndarray, Scored]] = []
+    for fit_rows, held_rows in folds.split(x, labels):
+        model = fit(x[fit_rows], labels[fit_rows])
+        assert tuple(model.classes_) == LABELS
+        held.append((held_rows, score(model.coef_, model.intercept_, idf, [train[i] for i in held_rows], vectors)))
+    order = np.concatenate([rows for rows, _ in held])
+    cv = Scored(*(np.concatenate([getattr(s, f) for _, s in held])[np.argsort(order)] for f in Scored.__annotations__))
+
+    final = fit(x, labels)
+    dev_scored = score(final.coef_, final.intercept_, idf, dev, vectors)
+
+    thresholds = Thresholds(
+        urgent=min(urgent_threshold(dev_scored, dev, DEV_RECALL), urgent_threshold(cv, train, CV_RECALL)),
+        personal_advice=best_f1(dev_scored, dev),
+    )
+    TriageModel(final.coef_, final.intercept_, idf, thresholds, embedder.model_id).save(args.output)
+
+    digest = hashlib.sha256()
+    for name in ("tuning.jsonl", "examples.yaml", "medquad-benign.jsonl", "benign-extra.jsonl", "probes.yaml"):
+        if (DATA / name).exists():
+            digest.update((DATA / name).read_bytes())
+    lines = [
+        "# Triage classifier: training report",
+        "",
+        "Written by `.venv/bin/python -m bench.triage_train` (the frozen test part is not read here; its scores "
+        "are in `docs/safety.md`).",
+        "",
+        f"- training messages: {len(train)} ({', '.join(f'{k} {(labels == k).sum()}' for k in LABELS)})",
+        f"- development messages (`probes.yaml`, never trained on): {len(dev)}",
+        f"- embedding model: `{embedder.model_id}`; data sha256 `{digest.hexdigest()[:16]}`",
+        f"- thresholds: urgent (crisis + emergency) {thresholds.urgent:.3f}, "
+        f"personal advice {thresholds.personal_advice:.3f}",
+        "",
+        "## Development set (hand-written, never trained on)",
+        "",
+        *table(dev, decide(dev_scored, thresholds)),
+        "",
+        f"## Tuning part, {FOLDS}-fold cross-validated (each message scored by a model that did not see it)",
+        "",
+        *table(train, decide(cv, thresholds)),
+        "",
+    ]
+    REPORT.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
