@@ -137,3 +137,22 @@ def test_faq_phrasings_are_unique_across_entries() -> None:
             key = re.sub(r"[^a-z0-9 ]", "", phrasing.lower()).strip()
             assert key not in seen or seen[key] == entry.id, f"{phrasing!r} in {entry.id} and {seen[key]}"
             seen[key] = entry.id
+
+
+NEAR_DUPLICATE = 0.9
+"""Two phrasings of different FAQ entries this similar (cosine, bundled model) would send a question to either."""
+
+
+def test_faq_phrasings_of_different_entries_are_not_near_duplicates() -> None:
+    from bot import embedding
+
+    phrasings = [(entry.id, text) for entry in FAQ for text in entry.phrasings]
+    vectors = embedding.encode([text for _, text in phrasings])
+    sims = vectors @ vectors.T
+    close = [
+        (round(float(sims[i, j]), 3), phrasings[i], phrasings[j])
+        for i in range(len(phrasings))
+        for j in range(i + 1, len(phrasings))
+        if phrasings[i][0] != phrasings[j][0] and sims[i, j] >= NEAR_DUPLICATE
+    ]
+    assert not close, close
