@@ -108,7 +108,7 @@ def test_every_citation_number_has_its_entry(assistant: Assistant, question: str
 
 def test_curated_faq_answers_a_paraphrase(assistant: Assistant) -> None:
     answer = assistant.ask("does my health insurance pay for stem cell treatment?")
-    assert "Insurance does not usually pay" in answer.answer
+    assert "insurance does not usually cover" in answer.answer
     assert answer.citations[0].section == "How much does stem cell treatment cost, and does insurance pay?"
 
 
