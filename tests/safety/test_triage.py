@@ -27,6 +27,11 @@ KNOWN_SCOPE_MISSES = {
     "explain how blockchain works",  # 0.358, FAQ "How does stem cell therapy work?"
     "which iphone should i buy",  # 0.259, FAQ "What should I ask the clinic?"
     "tips for a job interview",  # 0.249, FAQ "What should I ask the clinic?"
+    # Since the evidence documents (2026-11-27): the CAR-T section's acronym reads as "car" to the model, and a
+    # patient's "how much does it cost" is a curated FAQ phrasing; scope_threshold was calibrated on the old KB.
+    "how do I change the oil in my car",  # 0.235, section "What is CAR-T cell therapy for lupus?"
+    "how does a car engine work",  # 0.232, FAQ "What is CAR-T cell therapy for lupus?"
+    "whats 15% tip on $80",  # 0.273, FAQ "how much does it cost"
 }
 
 
