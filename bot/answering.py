@@ -105,9 +105,17 @@ def _sentence_score(sentence: str, query_terms: set[str], idf: dict[str, float])
     return overlap / math.sqrt(len(terms))
 
 
+SOURCE_LINE = re.compile(r"^\s*Sources?:\s", re.IGNORECASE)
+"""A section's closing `Source: [title](link)` line names where its facts come from; it answers nothing."""
+
+
 def _answerable(sentence: str) -> bool:
-    """Questions, lead-ins to a list and fragments state nothing a patient can use on their own."""
-    return len(sentence.split()) >= MIN_SENTENCE_WORDS and not sentence.rstrip("*").endswith((":", "?"))
+    """Questions, lead-ins to a list, source lines and fragments state nothing a patient can use on their own."""
+    return (
+        len(sentence.split()) >= MIN_SENTENCE_WORDS
+        and not sentence.rstrip("*").endswith((":", "?"))
+        and not SOURCE_LINE.match(sentence)
+    )
 
 
 def extractive_draft(

@@ -4,9 +4,13 @@ import httpx
 import pytest
 from gradio_client import Client
 
+<<<<<<< HEAD
 from bot.embedding import Embedder
 from bot.settings import Settings
 from tests.conftest import app_for, serving
+=======
+from bot.settings import PROJECT_ROOT, Settings
+>>>>>>> knowledge
 
 CITATION_KEYS = {"id", "title", "source", "section", "snippet", "score", "reviewed"}
 ANSWER_KEYS = {"answer", "kind", "citations", "disclaimer", "suggestions", "index_version", "reply_id", "language"}
@@ -20,7 +24,7 @@ def test_healthz_reports_the_active_index(server: str, published: Settings) -> N
     health = httpx.get(f"{server}/healthz").json()
     assert health["status"] == "ok"
     assert health["index_version"].startswith("kb-")
-    assert health["documents"] == 2 and health["chunks"] > 10
+    assert health["documents"] == len(list((PROJECT_ROOT / "knowledge").glob("*.md"))) and health["chunks"] > 10
 
 
 def test_ask_returns_the_contract(server: str) -> None:
@@ -96,7 +100,7 @@ def test_gradio_endpoint_through_gradio_client(server: str) -> None:
     client = Client(f"{server}/", verbose=False)
     result = client.predict("Is stem cell therapy FDA-approved for autoimmune diseases?", api_name="/ask")
     assert result["kind"] == "answer"
-    assert result["citations"][0]["section"] == "Regulatory status in the United States"
+    assert result["citations"][0]["section"] == "Is stem cell therapy FDA-approved for autoimmune disease?"
     assert result["disclaimer"] == Settings().disclaimer
 
 
