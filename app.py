@@ -25,7 +25,7 @@ def build_app() -> FastAPI:
     encoder = BatchingEncoder(
         embedder, max_wait=settings.batch_wait_ms / 1000, cache_size=settings.embedding_cache_size
     )
-    assistant = Assistant(settings, encoder, triage=Triage(encoder).warm_up())
+    assistant = Assistant(settings, encoder, triage=Triage(encoder)).warm_up()
     return create_app(settings, embedder, assistant)
 
 

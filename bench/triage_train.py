@@ -7,14 +7,17 @@ Data, all in the repository:
 - ``examples.yaml``: curated example sentences per kind;
 - ``medquad-benign.jsonl``: 1,500 questions from MedQuAD (NIH, CC BY 4.0), all ``benign``: information
   questions that share the alarming words ("What are the symptoms of stroke?");
+- ``benign-extra.jsonl``: everyday, off-topic and logistics messages, figures of speech ("the price is killing
+  me"), information questions about symptoms, in English and Spanish;
+- ``../questions/tuning.jsonl``: the tuning part of the labelled patient questions, all ``benign`` here;
 - ``probes.yaml``: 435 hand-written messages, the development set: never trained on, they choose the
   thresholds and say how the classifier does on messages unlike the tuning part.
 The frozen test part (``test.jsonl``) and blind batches are never read here.
 
 Thresholds: for urgent messages (crisis and emergency together), the highest threshold at which the whole
-triage (patterns, then the classifier) misses nothing on the development set and at most 0.5% of the tuning
-part's cross-validated predictions, so that recall comes first; for personal advice, the threshold with the
-best F1 on the development set.
+triage (patterns, then the classifier) misses no more development messages than at the lowest threshold, and
+at most 0.5% of the tuning part's cross-validated ones, so that recall comes first; for personal advice, the
+threshold with the best F1 on the development set.
 Training is deterministic (fixed folds, lbfgs): the same files give the same model.
 """
 
@@ -44,15 +47,18 @@ from bot.triage.classifier import LABELS, MODEL_FILE, Thresholds, TriageModel, f
 from bot.triage.classifier import ngram_counts as counts_of
 
 DATA = PROJECT_ROOT / "bench" / "data" / "triage"
+QUESTIONS = PROJECT_ROOT / "bench" / "data" / "questions" / "tuning.jsonl"
 REPORT = DATA / "training-report.md"
-C = 8.0
-"""Inverse regularisation strength (1, 4, 8 and 16 measured on the development set: 8 best)."""
+C = 32.0
+"""Inverse regularisation strength. Of 2, 8 and 32, 32 sent the fewest benign messages to an urgent path at the
+same urgent recall, on both the development set and the cross-validated tuning part."""
 FOLDS = 5
 MAX_THRESHOLD = 0.5
-DEV_RECALL = 1.0
+LOWEST_THRESHOLD = 0.05
 CV_RECALL = 0.995
-"""Urgent recall the threshold must reach: all of the hand-written development messages, and 99.5% of the
-tuning part's cross-validated ones (composed messages, a few of them ambiguous by construction)."""
+"""Urgent recall the threshold must keep: every development message the classifier can catch at all (at
+``LOWEST_THRESHOLD``), and 99.5% of the tuning part's cross-validated messages (composed messages, a few of
+them ambiguous by construction)."""
 URGENT = ("crisis", "emergency")
 PROBE_LABELS = {"out_of_scope": "benign", "injection": "benign"}
 
@@ -80,8 +86,13 @@ def training_messages() -> list[Message]:
     examples = yaml.safe_load((DATA / "examples.yaml").read_text(encoding="utf-8"))
     messages += [Message(text, label) for label, texts in examples.items() for text in texts]
     messages += read_jsonl(DATA / "medquad-benign.jsonl")
-    if (DATA / "benign-extra.jsonl").exists():
-        messages += read_jsonl(DATA / "benign-extra.jsonl")
+    messages += read_jsonl(DATA / "benign-extra.jsonl")
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():  # patients' questions about the therapy
+        if line.strip():
+            item = json.loads(line)
+            messages += [
+                Message(text, "benign", group="patient_question") for text in [*item["history"], item["question"]]
+            ]
     seen: set[str] = set()
     unique = []
     for m in messages:
@@ -171,16 +182,19 @@ def correct(messages: Sequence[Message], decided: np.ndarray) -> np.ndarray:
     return np.array([d == m.label or d in m.also_ok for m, d in zip(messages, decided, strict=True)])
 
 
-def urgent_threshold(s: Scored, messages: Sequence[Message], recall: float) -> float:
-    """The highest threshold at which at least ``recall`` of the urgent messages (crisis or emergency) are sent
-    to an urgent path, by a pattern or by the classifier."""
-    wanted = np.array([m.label in URGENT for m in messages]) & ~(s.crisis_pattern | s.emergency_pattern)
-    total = sum(m.label in URGENT for m in messages)
-    allowed = int(np.floor(total * (1 - recall) + 1e-9))  # misses tolerated
-    scores = np.sort(s.urgent[wanted])
-    if len(scores) <= allowed:
-        return MAX_THRESHOLD
-    return float(min(MAX_THRESHOLD, scores[allowed]))
+def urgent_misses(s: Scored, messages: Sequence[Message], threshold: float) -> int:
+    fired = s.crisis_pattern | s.emergency_pattern | (s.urgent >= threshold)
+    return int(sum(m.label in URGENT and not f for m, f in zip(messages, fired, strict=True)))
+
+
+def urgent_threshold(s: Scored, messages: Sequence[Message], allowed: int) -> float:
+    """The highest threshold (in steps of 0.01, up to ``MAX_THRESHOLD``) at which at most ``allowed`` urgent
+    messages (crisis or emergency) miss every urgent path, pattern or classifier."""
+    best = LOWEST_THRESHOLD
+    for threshold in np.arange(LOWEST_THRESHOLD, MAX_THRESHOLD + 1e-9, 0.01):
+        if urgent_misses(s, messages, float(threshold)) <= allowed:
+            best = float(threshold)
+    return round(best, 2)
 
 
 def best_f1(s: Scored, messages: Sequence[Message]) -> float:
@@ -244,15 +258,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev_scored = score(final.coef_, final.intercept_, idf, dev, vectors)
 
     thresholds = Thresholds(
-        urgent=min(urgent_threshold(dev_scored, dev, DEV_RECALL), urgent_threshold(cv, train, CV_RECALL)),
+        urgent=min(
+            urgent_threshold(dev_scored, dev, urgent_misses(dev_scored, dev, LOWEST_THRESHOLD)),
+            urgent_threshold(cv, train, int(sum(m.label in URGENT for m in train) * (1 - CV_RECALL))),
+        ),
         personal_advice=best_f1(dev_scored, dev),
     )
     TriageModel(final.coef_, final.intercept_, idf, thresholds, embedder.model_id).save(args.output)
 
     digest = hashlib.sha256()
-    for name in ("tuning.jsonl", "examples.yaml", "medquad-benign.jsonl", "benign-extra.jsonl", "probes.yaml"):
-        if (DATA / name).exists():
-            digest.update((DATA / name).read_bytes())
+    for path in [DATA / n for n in ("tuning.jsonl", "examples.yaml", "medquad-benign.jsonl", "benign-extra.jsonl")]:
+        digest.update(path.read_bytes())
+    digest.update(QUESTIONS.read_bytes())
+    digest.update((DATA / "probes.yaml").read_bytes())
     lines = [
         "# Triage classifier: training report",
         "",

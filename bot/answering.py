@@ -1,43 +1,67 @@
-"""Compose replies: a curated FAQ answer when one matches, else the few document sentences that answer best.
+"""Choose what answers a question, by meaning, and compose the reply with numbered citations.
 
-Every sentence shown comes from a shipped document (or a curated FAQ answer that names its document) and is
-followed by its citation number, numbered in order of first appearance. Nothing here writes new medical
-claims: the bot can only repeat what the clinic's materials say.
+The unit a patient gets is a passage that answers: a curated FAQ answer, or a section of a document read
+from its start. Candidates are compared with the question in three ways, all with the same embedding model:
+
+- the question against each curated phrasing (a FAQ entry's question and its alternates);
+- against each section's heading, read as the question the section answers, and against the curated
+  phrasings that cite the section (more ways of asking it);
+- against each section's sentences, and the hybrid retriever's relevance of its chunks (dense and BM25, so
+  that names the model has never seen still count).
+
+A section is answered with its opening sentence (where these documents state their point) and the sentences
+closest to the question, in reading order. Nothing here writes new medical claims: the bot only repeats the
+clinic's materials, and a sentence from the clinic's own claims is never the whole answer to a question about
+evidence, risks or approval.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from bot.chunking import Chunk, split_sentences
+from bot.chunking import Chunk
 from bot.faq import FaqEntry
 from bot.index import Snapshot
 from bot.replies import Citation, Draft, Kind
-from bot.retrieval import LexicalIndex, ScoredChunk, tokenize
+from bot.retrieval import ScoredChunk, tokenize
 from bot.sanitize import markdown_text, plain_text
+from bot.sections import Section, SectionIndex
 
 SNIPPET_CHARS = 240
 MIN_SENTENCE_WORDS = 4
-OPENING_BONUS = 0.3
-RANK_PENALTY = 0.15
-CARRY_OVER = 0.5
-KEEP_RATIO = 0.5
-"""A sentence scoring under half the best one is filler that happens to share a word with the question."""
-_REFERS_BACK = re.compile(
-    r"^(?:this|these|that|those|they|it|its|their|all (?:three|two|of them)|both|such|he|she"
-    r"|the (?:authors|trial|study))\b",
-    re.IGNORECASE,
-)
-NEAR_DUPLICATE = 0.92
+NEAR_DUPLICATE = 0.8
 """A suggestion this similar to the question just asked would only repeat the answer."""
+RELEVANCE_WEIGHT = 0.1
+"""The hybrid retriever's fused relevance (cosine + BM25 + heading words) orders sections of equal meaning
+match; it never adds confidence (BM25 is unbounded and rewards a shared word, not an answer)."""
+SENTENCE_KEEP = 0.85
+"""Besides its opening, a section's sentence is quoted when it is at least this close to the best one."""
+CLAIMS_MARGIN = 0.15
+"""A claims section answers only a question no evidence section comes within this of (and never an evidence
+question): the clinic's own description is not the balanced answer."""
+FAQ_MARGIN = 0.05
+"""A curated answer that cites the best section is preferred to quoting the section when its phrasing is
+about as close to the question: it says the same thing, written to stand alone."""
+CLAIMS_LEAD = "Our clinic's own handout describes it this way:"
+EVIDENCE_WORDS = frozenset(
+    tokenize(
+        "safe safety risk risks danger dangerous side effects harm harms complication death die work works working "
+        "effective evidence proof proven prove study studies trial trials result results success rate cure cures "
+        "cured heal approved approval FDA legal legit regulated scam benefit benefits help helps improve"
+    )
+)
+"""Words of a question about evidence, risks, cure or approval (stemmed): answered from evidence documents."""
+_REFERS_BACK = re.compile(
+    r"^(?:this|these|that|those|they|it|its|their|both|such|he|she|the (?:authors|trial|study))\b", re.IGNORECASE
+)
 
 
 def escape(text: str) -> str:
-    """Show any HTML in source text as text, and keep only safe links: documents never inject markup."""
+    """Show any markup in source text as text, and keep only safe links: documents never inject markup."""
     return markdown_text(text)
 
 
@@ -59,139 +83,198 @@ def cite(number: int, chunk: Chunk, text: str, similarity: float) -> Citation:
         snippet=snippet(text),
         score=round(similarity, 4),
         reviewed=chunk.reviewed,
+        url=chunk.link,
         document=chunk.doc_path,
     )
 
 
-def best_faq(
-    snapshot: Snapshot, query_vector: np.ndarray, skip: frozenset[str] = frozenset()
-) -> tuple[FaqEntry, float] | None:
-    """The FAQ entry whose closest phrasing is nearest the question, with that similarity.
-
-    Entries whose source document is in ``skip`` (expired documents) are passed over.
-    """
-    if not len(snapshot.faq_vectors):
-        return None
-    sims = snapshot.faq_vectors @ query_vector
-    for row in np.argsort(-sims):
-        entry = snapshot.faq[snapshot.faq_owner[int(row)]]
-        if entry.source not in skip:
-            return entry, float(sims[row])
-    return None
+def asks_about_evidence(question: str) -> bool:
+    return bool(EVIDENCE_WORDS & set(tokenize(question)))
 
 
-def faq_draft(entry: FaqEntry, similarity: float, snapshot: Snapshot) -> Draft:
-    """A curated answer, cited to the document section it was written from."""
-    doc = snapshot.documents[entry.source]
-    citation = Citation(
-        id=1,
-        title=doc.title,
-        source=doc.source,
-        section=entry.section,
-        snippet=snippet(entry.answer),
-        score=round(similarity, 4),
-        reviewed=doc.reviewed,
-        document=doc.path,
-    )
-    return Draft(kind=Kind.ANSWER, text=f"{escape(entry.answer.strip())} [1]", citations=(citation,))
+def quotable(sentence: str) -> bool:
+    """Questions, lead-ins to a list and fragments state nothing a patient can use on their own."""
+    return len(sentence.split()) >= MIN_SENTENCE_WORDS and not sentence.rstrip("*").endswith((":", "?"))
 
 
-def _sentence_score(sentence: str, query_terms: set[str], idf: dict[str, float]) -> float:
-    terms = set(tokenize(sentence))
-    if not terms:
-        return 0.0
-    overlap = sum(idf.get(term, 1.0) for term in terms & query_terms)
-    # favour sentences that are about the question, not long sentences that happen to mention it
-    return overlap / math.sqrt(len(terms))
+@dataclass(frozen=True)
+class Match:
+    """The best answer found for one question: a curated answer or a section, and how sure we are."""
+
+    score: float  # on the cosine scale the thresholds are set on
+    section: Section | None
+    faq: FaqEntry | None = None
+    faq_similarity: float = 0.0
 
 
-SOURCE_LINE = re.compile(r"^\s*Sources?:\s", re.IGNORECASE)
-"""A section's closing `Source: [title](link)` line names where its facts come from; it answers nothing."""
+@dataclass(frozen=True)
+class Ranking:
+    """Everything compared for one question, kept for the decision and for the follow-up suggestions."""
+
+    faq: np.ndarray  # per FAQ entry: the best phrasing's cosine
+    sections: np.ndarray  # per section: the match score (orders sections)
+    confidence: np.ndarray  # per section: how sure, on the cosine scale the thresholds are set on
+    sentences: np.ndarray  # per unit row: the sentence's cosine (headings -1)
+    evidence_question: bool
 
 
-def _answerable(sentence: str) -> bool:
-    """Questions, lead-ins to a list, source lines and fragments state nothing a patient can use on their own."""
-    return (
-        len(sentence.split()) >= MIN_SENTENCE_WORDS
-        and not sentence.rstrip("*").endswith((":", "?"))
-        and not SOURCE_LINE.match(sentence)
-    )
-
-
-def extractive_draft(
-    question: str,
+def rank(
+    sections: SectionIndex,
+    vector: np.ndarray,
     results: Sequence[ScoredChunk],
-    lexical: LexicalIndex,
+    question: str,
+    skip_documents: frozenset[str] = frozenset(),
+) -> Ranking:
+    """Score every FAQ entry and every section against one question."""
+    snapshot = sections.snapshot
+    faq = np.full(len(snapshot.faq), -1.0, dtype=np.float32)
+    if len(snapshot.faq_vectors):
+        np.maximum.at(faq, np.asarray(snapshot.faq_owner, dtype=int), snapshot.faq_vectors @ vector)
+    heading = sections.heading_similarity(vector)
+    for i, entry in enumerate(snapshot.faq):  # curated phrasings are more ways of asking the section they cite
+        cited = sections.faq_section.get(entry.id)
+        if cited is not None:
+            heading[cited] = max(heading[cited], faq[i])
+    sentence_sims, sentence_best = sections.sentence_similarity(vector)
+    dense = np.full(len(sections.sections), -1.0, dtype=np.float32)  # the calibrated cosine scale
+    relevance = np.zeros(len(sections.sections), dtype=np.float32)  # fused: cosine + BM25 + heading words
+    for r in results:
+        s = sections.section_of_chunk[snapshot.positions[r.chunk.id]]
+        dense[s] = max(dense[s], r.similarity)
+        relevance[s] = max(relevance[s], r.score)
+    confidence = np.maximum(np.maximum(heading, sentence_best), dense)
+    score = confidence + RELEVANCE_WEIGHT * relevance
+    for s in sections.sections:
+        if s.doc_path in skip_documents:
+            score[s.index] = confidence[s.index] = -1.0
+    for i, entry in enumerate(snapshot.faq):
+        if entry.source in skip_documents:
+            faq[i] = -1.0
+    return Ranking(faq, score, confidence, sentence_sims, asks_about_evidence(question))
+
+
+def blend(own: Ranking, condensed: Ranking) -> Ranking:
+    """A follow-up's ranking: what it asks in its own words ("is it safe?"), and with the previous question's
+    topic ("is it safe? MSCs"), averaged, so that the answer fits both the question and the topic rather than
+    repeating the previous answer about the topic."""
+    return Ranking(
+        (own.faq + condensed.faq) / 2,
+        (own.sections + condensed.sections) / 2,
+        (own.confidence + condensed.confidence) / 2,
+        (own.sentences + condensed.sentences) / 2,
+        own.evidence_question or condensed.evidence_question,
+    )
+
+
+def best_match(sections: SectionIndex, ranking: Ranking, faq_threshold: float) -> Match | None:
+    """The answer to give: a curated answer when one fits, else the best section (evidence first)."""
+    if not len(ranking.sections) and not len(ranking.faq):
+        return None
+    snapshot = sections.snapshot
+    order = np.argsort(-ranking.sections, kind="stable")
+    chosen = sections.sections[int(order[0])] if len(order) else None
+    if chosen is not None and chosen.role == "claims":
+        evidence = [sections.sections[int(i)] for i in order if sections.sections[int(i)].role != "claims"]
+        if evidence and (
+            ranking.evidence_question
+            or ranking.confidence[evidence[0].index] >= ranking.confidence[chosen.index] - CLAIMS_MARGIN
+        ):
+            chosen = evidence[0]
+    section_score = float(ranking.confidence[chosen.index]) if chosen is not None else -1.0
+    if len(ranking.faq):
+        top = int(np.argmax(ranking.faq))
+        entry, similarity = snapshot.faq[top], float(ranking.faq[top])
+        cites_chosen = chosen is not None and sections.faq_section.get(entry.id) == chosen.index
+        if similarity >= faq_threshold or (cites_chosen and similarity >= section_score - FAQ_MARGIN):
+            cited = sections.faq_section.get(entry.id)
+            section = sections.sections[cited] if cited is not None else None
+            return Match(max(similarity, section_score if cites_chosen else 0.0), section, entry, similarity)
+    if chosen is None:
+        return None
+    return Match(section_score, chosen)
+
+
+def faq_text(entry: FaqEntry) -> str:
+    return escape(entry.answer.strip())
+
+
+def section_text(section: Section, ranking: Ranking, max_sentences: int) -> str:
+    """The section's opening sentence and the sentences closest to the question, in reading order."""
+    rows = [(text, row) for text, row in zip(section.sentences, section.sentence_rows, strict=True) if quotable(text)]
+    if not rows:
+        rows = list(zip(section.sentences, section.sentence_rows, strict=True))
+    if not rows:
+        return ""
+    sims = [float(ranking.sentences[row]) for _, row in rows]
+    best = max(sims)
+    picked = {0}
+    for i in sorted(range(len(rows)), key=lambda i: -sims[i]):
+        if len(picked) >= max_sentences:
+            break
+        if sims[i] >= SENTENCE_KEEP * best:
+            picked.add(i)
+    for i in sorted(picked):  # "These trials were small" means nothing without the sentence before it
+        if i > 0 and _REFERS_BACK.match(rows[i][0]):
+            picked.add(i - 1)
+    return " ".join(escape(rows[i][0]) for i in sorted(picked))
+
+
+def compose(matches: Sequence[tuple[Match, Ranking]], snapshot: Snapshot, max_sentences: int) -> Draft:
+    """One reply from the match of each part of the question: one paragraph and one citation per match."""
+    paragraphs, citations = [], []
+    for number, (match, ranking) in enumerate(matches, start=1):
+        section = match.section
+        if match.faq is not None:
+            text = faq_text(match.faq)
+        else:
+            assert section is not None
+            text = section_text(section, ranking, max_sentences)
+            if section.role == "claims":
+                text = f"{CLAIMS_LEAD} {text}"
+        chunk = snapshot.chunks[section.chunks[0]] if section is not None else None
+        if chunk is None:
+            doc = snapshot.documents[match.faq.source]  # type: ignore[union-attr]
+            citation = Citation(
+                id=number,
+                title=doc.title,
+                source=doc.source,
+                section=match.faq.section,  # type: ignore[union-attr]
+                snippet=snippet(text),
+                score=round(match.score, 4),
+                reviewed=doc.reviewed,
+                document=doc.path,
+            )
+        else:
+            citation = cite(number, chunk, plain_text(text), match.score)
+        paragraphs.append(f"{text} [{number}]")
+        citations.append(citation)
+    return Draft(kind=Kind.ANSWER, text="\n\n".join(paragraphs), citations=tuple(citations))
+
+
+def suggest(
+    snapshot: Snapshot,
+    sections: SectionIndex,
+    vector: np.ndarray | None,
     *,
-    max_sentences: int,
-    max_citations: int,
-    min_confidence: float,
-) -> Draft | None:
-    """The sentences of the top chunks that best answer the question, each with its citation number."""
-    usable = [r for r in results if r.confidence >= min_confidence][:max_citations]
-    if not usable:
-        return None
-    query_terms = set(tokenize(question))
-    idf = {term: lexical.idf(term) for term in query_terms}
-    candidates: list[tuple[float, int, int, str]] = []  # score, chunk rank, position, sentence
-    by_place: dict[tuple[int, int], tuple[float, int, int, str]] = {}
-    relevance: dict[tuple[float, int, int, str], float] = {}
-    for rank, result in enumerate(usable):
-        sentences = [s for s in split_sentences(result.chunk.text) if _answerable(s)]
-        previous = 0.0
-        for position, sentence in enumerate(sentences):
-            lexical = _sentence_score(sentence, query_terms, idf)
-            # a sentence right after a strong one usually continues its point ("The MSCs did not ...")
-            carried = CARRY_OVER * previous
-            # the best chunk's opening sentence usually states its topic; later chunks must earn their place
-            prior = (OPENING_BONUS if position == 0 and rank == 0 else 0.0) - RANK_PENALTY * rank
-            candidates.append((lexical + carried + prior, rank, position, sentence))
-            relevance[candidates[-1]] = lexical + carried
-            by_place[(rank, position)] = candidates[-1]
-            previous = lexical
-    if not candidates:
-        return None
-    ranked = sorted(candidates, key=lambda c: c[0], reverse=True)
-    # the floor compares relevance alone: position bonuses order sentences but never make filler relevant
-    floor = max(relevance.values()) * KEEP_RATIO - 1e-9
-    chosen = [c for c in ranked[:max_sentences] if relevance[c] >= floor]
-    # "All three had severe vision loss" means nothing without the sentence that says who they were
-    for _, rank, position, sentence in list(chosen):
-        before = by_place.get((rank, position - 1))
-        if _REFERS_BACK.match(sentence) and before is not None and before not in chosen:
-            chosen.append(before)
-    chosen.sort(key=lambda c: (c[1], c[2]))
-
-    numbers: dict[int, int] = {}
-    citations: list[Citation] = []
-    paragraphs: list[list[str]] = []
-    for _, rank, _, sentence in chosen:
-        if rank not in numbers:
-            numbers[rank] = len(numbers) + 1
-            result = usable[rank]
-            chunk_sentences = [s for _, r, _, s in chosen if r == rank]
-            citations.append(cite(numbers[rank], result.chunk, " ".join(chunk_sentences), result.similarity))
-            paragraphs.append([])
-        paragraphs[-1].append(f"{escape(sentence)} [{numbers[rank]}]")
-    return Draft(kind=Kind.ANSWER, text="\n\n".join(" ".join(p) for p in paragraphs), citations=tuple(citations))
-
-
-def suggest(snapshot: Snapshot, query_vector: np.ndarray | None, *, exclude: set[str], count: int) -> tuple[str, ...]:
-    """Follow-up questions the documents can answer: curated FAQ questions nearest the current topic."""
+    answered: Sequence[Match] = (),
+    count: int,
+    skip_documents: frozenset[str] = frozenset(),
+) -> tuple[str, ...]:
+    """Curated questions near the topic that the reply did not just answer (each one is answered when asked)."""
     if count <= 0 or not snapshot.faq:
         return ()
-    if query_vector is None or not len(snapshot.faq_vectors):
-        return tuple(entry.question for entry in snapshot.faq if entry.id not in exclude)[:count]
-    sims = snapshot.faq_vectors @ query_vector
-    best: dict[int, float] = {}
-    for row, owner in enumerate(snapshot.faq_owner):
-        best[owner] = max(best.get(owner, -1.0), float(sims[row]))
-    picked: list[str] = []
-    for owner in sorted(best, key=best.__getitem__, reverse=True):
-        entry = snapshot.faq[owner]
-        if entry.id in exclude or best[owner] >= NEAR_DUPLICATE:
-            continue
-        picked.append(entry.question)
-        if len(picked) == count:
-            break
-    return tuple(picked)
+    done_faq = {m.faq.id for m in answered if m.faq is not None}
+    done_sections = {m.section.index for m in answered if m.section is not None}
+    usable = [
+        i
+        for i, entry in enumerate(snapshot.faq)
+        if entry.id not in done_faq
+        and sections.faq_section.get(entry.id) not in done_sections
+        and entry.source not in skip_documents
+    ]
+    if vector is None or not len(snapshot.faq_vectors):
+        return tuple(snapshot.faq[i].question for i in usable[:count])
+    best = np.full(len(snapshot.faq), -1.0, dtype=np.float32)
+    np.maximum.at(best, np.asarray(snapshot.faq_owner, dtype=int), snapshot.faq_vectors @ vector)
+    picked = [i for i in sorted(usable, key=lambda i: -best[i]) if best[i] < NEAR_DUPLICATE][:count]
+    return tuple(snapshot.faq[i].question for i in picked)

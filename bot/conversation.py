@@ -6,71 +6,47 @@ where the configured disclaimer is attached, so no path (and no document text) c
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import re
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from bot.answering import best_faq, escape, extractive_draft, faq_draft, suggest
+from bot.answering import Match, Ranking, best_match, blend, compose, escape, rank, suggest
 from bot.documents import is_expired
-from bot.embedding import Embedder, TextEncoder
+from bot.embedding import Embedder, TextEncoder, everyday_words
 from bot.generation import Generator, generator_from_settings
 from bot.index import SERVER_POLL_SECONDS, IndexNotReady, LiveIndex, Snapshot
 from bot.inputs import Turn, clean_text, validate_history, validate_question
 from bot.replies import Answer, Draft, Kind, ReplyTrace
-from bot.retrieval import Retriever, tokenize
+from bot.retrieval import Retriever, ScoredChunk
 from bot.sanitize import search_text
+from bot.sections import SectionIndex
 from bot.settings import Settings
+from bot.spelling import Speller
 from bot.stores import ServerStore, make_store
+from bot.topics import TopicCoverage, read_conditions
 from bot.triage import Triage, Verdict
 from bot.triage.language import Lang
+from bot.understanding import condense, question_parts
 
 ReplyObserver = Callable[[str, Answer], None]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What answering builds once per index generation, from the generation alone."""
+
+    version: str
+    sections: SectionIndex
+    topics: TopicCoverage
+    speller: Speller
+
+
 """Told of every reply with its (cleaned) question: how optional features such as insights hook in."""
 log = logging.getLogger(__name__)
 
-_ELLIPSIS = re.compile(
-    r"^(?:and |but |so )?(?:what|how) about\s+(?P<topic>.+?)[?.!]*$|^and\s+(?P<bare>.+?)[?.!]*$", re.IGNORECASE
-)
-_REFERENCE = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|he|she|there|one|ones)\b", re.IGNORECASE)
-FOLLOW_UP_MAX_WORDS = 10
 NO_INDEX = "none"
-Rarity = Callable[[str], float]
-Topical = Callable[[str], bool]
-
-
-def _swap_topic(previous: str, topic: str, rarity: Rarity) -> str:
-    """Put ``topic`` in place of the previous question's most topical word (rare, and used in headings)."""
-    words = re.findall(r"[\w'-]+", previous)
-    scored = [(rarity(tokens[0]), word) for word in words if (tokens := tokenize(word))]
-    if not scored:
-        return f"{previous} {topic}"
-    _, word = max(scored)
-    return re.sub(rf"\b{re.escape(word)}\b", topic, previous, count=1)
-
-
-def condense(
-    question: str, history: Sequence[Turn], rarity: Rarity | None = None, topical: Topical | None = None
-) -> str:
-    """Make a short follow-up stand alone, using the patient's previous question.
-
-    - "what about lupus?" after "does it work for MS?" becomes "does it work for lupus?": the previous
-      question's most topical word is replaced by the new topic (``rarity`` ranks the words);
-    - "where do they come from?" after "what are MSCs?" is joined to it, so "they" has its referent, and so
-      is a short follow-up that names no topic of its own ("what if the site gets red?"), when ``topical``
-      says which words name a topic.
-    Questions that stand on their own pass through unchanged.
-    """
-    previous = next((turn.content for turn in reversed(history) if turn.role == "user" and turn.content.strip()), None)
-    if previous is None or len(question.split()) > FOLLOW_UP_MAX_WORDS:
-        return question
-    ellipsis = _ELLIPSIS.match(question.strip())
-    if ellipsis and rarity is not None:
-        return _swap_topic(previous, ellipsis.group("topic") or ellipsis.group("bare"), rarity)
-    no_topic = topical is not None and not any(topical(term) for term in tokenize(question))
-    if ellipsis or _REFERENCE.search(question) or no_topic:
-        return f"{previous} {question}"
-    return question
 
 
 def expired_documents(snapshot: Snapshot) -> frozenset[str]:
@@ -102,8 +78,18 @@ class Assistant:
         self.live = live or live_index(settings, self.encoder.model_id)
         self.retriever = Retriever(self.live)
         self.triage = triage or Triage(self.encoder)
+        self._conditions = (read_conditions(), everyday_words())
+        self._per_generation: Derived | None = None
         self.on_reply = on_reply
         self.generator = generator if generator is not None else generator_from_settings(settings)
+
+    def warm_up(self) -> Assistant:
+        """Load what the first question would otherwise wait for: the triage models, and the structures of the
+        live generation (sections, the conditions its documents mention)."""
+        self.triage.warm_up()
+        with contextlib.suppress(IndexNotReady):  # otherwise built on the first question after the first ingest
+            self._derived(self.live.current())
+        return self
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer one question. Raises ``InputRejected`` for input that cannot be processed."""
@@ -117,63 +103,105 @@ class Assistant:
                 log.exception("recording a reply failed")
         return answer
 
+    def _derived(self, snapshot: Snapshot) -> Derived:
+        """Per-generation structures (sections, the conditions its documents mention, their spelling)."""
+        cached = self._per_generation
+        if cached is None or cached.version != snapshot.info.version:
+            texts = [c.embed_text for c in snapshot.chunks] + [p for e in snapshot.faq for p in e.phrasings]
+            names, everyday = self._conditions
+            cached = Derived(
+                snapshot.info.version,
+                SectionIndex(snapshot),
+                TopicCoverage(texts, names, everyday),
+                Speller(texts, everyday),
+            )
+            self._per_generation = cached
+        return cached
+
     def _reply(self, question: str, history: Sequence[Turn]) -> Answer:
         not_ready: IndexNotReady | None = None
         try:
             snapshot: Snapshot | None = self.live.current()
         except IndexNotReady as exc:  # emergencies and crises are still answered without a usable index
             snapshot, not_ready = None, exc
-        query = question
+        asked, query, parts = question, question, []
         if snapshot is not None:
             lexical = self.retriever.lexical_for(snapshot)
-            turns = [Turn(t.role, search_text(clean_text(t.content))) for t in history]
-            query = condense(search_text(question), turns, lexical.topicality, lexical.names_a_section)
-        # one model call: the question itself for triage and, for a follow-up, the condensed query for retrieval
-        vectors = self.encoder.encode([question] if query == question else [question, query])
-        verdict = self.triage(question, vectors[0])
+            spell = self._derived(snapshot).speller.correct
+            asked = spell(search_text(question))
+            turns = [Turn(t.role, spell(search_text(clean_text(t.content)))) for t in history]
+            query = condense(asked, turns, lexical.topicality, lexical.names_a_section)
+            parts = question_parts(asked) if query == asked else []
+        # one model call: the question itself for triage, the corrected and condensed ones for retrieval
+        texts = list(dict.fromkeys([question, asked, query, *parts]))
+        vectors = dict(zip(texts, self.encoder.encode(texts), strict=True))
+        verdict = self.triage(question, vectors[question])
         if verdict.kind in (Kind.CRISIS, Kind.EMERGENCY) or verdict.language == "es":
             return self.finalize(self._fixed_reply(verdict), snapshot, language=verdict.language)
         if snapshot is None:
             assert not_ready is not None
             raise not_ready
-        vector = vectors[-1]
 
         settings = self.settings
-        expired = expired_documents(snapshot) if settings.exclude_expired else frozenset()
-        faq = best_faq(snapshot, vector, skip=expired)
-        results = self.retriever.search(snapshot, query, vector, settings.top_k + len(expired))
-        results = [r for r in results if r.chunk.doc_path not in expired][: settings.top_k]
-        confidence = max([r.confidence for r in results] + [faq[1] if faq else 0.0])
-        exclude = {faq[0].id} if faq and faq[1] >= settings.faq_threshold else set()
-        exclude |= {entry.id for entry in snapshot.faq if entry.source in expired}
-        suggestions = suggest(snapshot, vector, exclude=exclude, count=settings.suggestions)
+        derived = self._derived(snapshot)
+        sections, topics = derived.sections, derived.topics
+        skip = expired_documents(snapshot) if settings.exclude_expired else frozenset()
 
-        if faq is not None and faq[1] >= settings.faq_threshold:
-            draft = faq_draft(faq[0], faq[1], snapshot)
+        def ranking_of(text: str) -> Ranking:
+            results = self.retriever.search(snapshot, text, vectors[text], settings.top_k + len(skip))
+            return rank(sections, vectors[text], [r for r in results if r.chunk.doc_path not in skip], text, skip)
+
+        def match(text: str) -> tuple[Match | None, Ranking]:
+            ranking = ranking_of(text)
+            return best_match(sections, ranking, settings.faq_threshold), ranking
+
+        if query != asked:  # a follow-up: what it asks, about the topic of the conversation
+            blended = blend(ranking_of(asked), ranking_of(query))
+            whole = best_match(sections, blended, settings.faq_threshold), blended
         else:
-            draft = extractive_draft(
-                query,
-                results,
-                self.retriever.lexical_for(snapshot),
-                max_sentences=settings.max_answer_sentences,
-                max_citations=settings.max_citations,
-                min_confidence=settings.answer_threshold,
+            whole = match(query)
+        chosen = [whole] if whole[0] is not None else []
+        if parts:
+            found = [m for m in map(match, parts) if m[0] is not None and m[0].score >= settings.answer_threshold]
+            distinct = {(m.faq.id if m.faq else None, m.section.index if m.section else None) for m, _ in found}
+            whole_score = whole[0].score if whole[0] is not None else -1.0
+            if len(found) >= 2 and len(distinct) == len(found) or found and found[0][0].score > whole_score:
+                chosen = found[: settings.max_citations]
+        confidence = max((m.score for m, _ in chosen), default=-1.0)
+        answered = [m for m, _ in chosen]
+        suggestions = suggest(
+            snapshot, sections, vectors[query], answered=answered, count=settings.suggestions, skip_documents=skip
+        )
+
+        missing = topics.uncovered(query)
+        if missing is not None and verdict.kind is not Kind.PERSONAL_ADVICE:
+            text = (
+                settings.not_covered_message.replace("{topic}", missing)
+                + " "
+                + settings.with_contact(settings.no_answer_message)
             )
-            if draft is not None and self.generator is not None:
-                usable = [r for r in results if r.confidence >= settings.answer_threshold][: settings.max_citations]
-                draft = self.generator.compose(query, usable, fallback=draft)
+            return self.finalize(Draft(kind=Kind.NO_ANSWER, text=text, suggestions=suggestions), snapshot)
+        draft = None
+        if confidence >= settings.answer_threshold:
+            draft = compose(chosen, snapshot, settings.max_answer_sentences)
+            if self.generator is not None:
+                results = [
+                    ScoredChunk(snapshot.chunks[p], m.score, m.score, 0.0, 0.0)
+                    for m in answered
+                    if m.section is not None
+                    for p in m.section.chunks
+                ]
+                draft = self.generator.compose(query, results[: settings.max_citations], fallback=draft)
 
         if verdict.kind is Kind.PERSONAL_ADVICE:
             referral = settings.with_contact(settings.personal_advice_message)
             if draft is not None:
                 text = f"{referral}\n\nGeneral information from our materials:\n\n{draft.text}"
-                return self.finalize(
-                    Draft(kind=Kind.PERSONAL_ADVICE, text=text, citations=draft.citations, suggestions=suggestions),
-                    snapshot,
-                )
+                reply = Draft(kind=Kind.PERSONAL_ADVICE, text=text, citations=draft.citations, suggestions=suggestions)
+                return self.finalize(reply, snapshot)
             return self.finalize(Draft(kind=Kind.PERSONAL_ADVICE, text=referral, suggestions=suggestions), snapshot)
         if confidence < settings.scope_threshold:
-            examples = suggest(snapshot, None, exclude=set(), count=settings.suggestions)
+            examples = suggest(snapshot, sections, None, count=settings.suggestions, skip_documents=skip)
             text = settings.out_of_scope_message + "".join(f"\n- {escape(q)}" for q in examples)
             return self.finalize(Draft(kind=Kind.OUT_OF_SCOPE, text=text, suggestions=examples), snapshot)
         if draft is None:

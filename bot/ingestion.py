@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from bot.chunking import Chunk, chunk_document
+from bot.chunking import Chunk, chunk_document, units_of
 from bot.documents import DocumentError, SourceDocument, is_expired, load_document
 from bot.embedding import BATCH_SIZE, DIMENSION, Embedder
 from bot.faq import FAQ_FILE, FaqEntry, FaqError, load_faq
@@ -27,7 +27,7 @@ from bot.manifest import DocumentRecord, diff_documents
 from bot.settings import Settings
 from bot.stores import IndexStore, make_store
 
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 """Bump when chunking or the embedded text changes, so that an unchanged folder is still re-indexed."""
 LOCK_FILE = ".ingest.lock"
 
@@ -256,6 +256,8 @@ def ingest(
             chunk_vectors = _embed_cached([c.embed_text for c in chunks], embedder, cache, report, progress)
             phrasings = [text for entry in faq for text in entry.phrasings]
             faq_vectors = _embed_cached(phrasings, embedder, cache, report, progress)
+            units = units_of(chunks)
+            unit_vectors = _embed_cached([u.text for u in units], embedder, cache, report, progress)
             records = [
                 DocumentRecord(
                     path=doc.path,
@@ -277,10 +279,13 @@ def ingest(
                 chunk_vectors=chunk_vectors,
                 faq=faq,
                 faq_vectors=faq_vectors,
+                units=units,
+                unit_vectors=unit_vectors,
                 embedding_model=embedder.model_id,
             )
             publish(store, info)
-            keep = {text_key(embedder.model_id, text) for text in [c.embed_text for c in chunks] + phrasings}
+            texts = [c.embed_text for c in chunks] + phrasings + [u.text for u in units]
+            keep = {text_key(embedder.model_id, text) for text in texts}
             cache.retain(keep)
         finally:
             cache.close()

@@ -36,6 +36,7 @@ class Citation(BaseModel):
     snippet: str = Field(description="the cited text, shortened, as plain text")
     score: float = Field(description="how close the passage is to the question (cosine similarity)")
     reviewed: str | None = Field(description="when the document was last reviewed (YYYY-MM-DD)")
+    url: str | None = Field(default=None, description="the primary source of the cited section, when it names one")
     document: Annotated[str, SkipJsonSchema()] = Field(default="", exclude=True)  # path, for the audit trail
 
 

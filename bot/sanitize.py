@@ -7,7 +7,6 @@ HTML goes through nh3, the Ammonia sanitiser, with a short allow-list).
 
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import urlsplit
 
@@ -35,9 +34,20 @@ def _rewrite_link(match: re.Match[str]) -> str:
     return f"[{text}]({url})"
 
 
+_MARKUP_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_QUOTE_START = re.compile(r"^(\s*)>", re.MULTILINE)
+
+
 def markdown_text(text: str) -> str:
-    """Source text as safe Markdown: tags escaped, images dropped to their alt text, unsafe links unlinked."""
-    escaped = html.escape(text, quote=False)
+    """Source text as safe Markdown: tags escaped, images dropped to their alt text, unsafe links unlinked.
+
+    Escapes are Markdown's backslashes, and only where a character could start markup (a tag, an entity, a
+    quote block): "Suicide & Crisis" and "1 < 2" stay as written, for clients that show the text as it is.
+    """
+    escaped = _MARKUP_START.sub(r"\\<", text)
+    escaped = _ENTITY.sub(r"\\&", escaped)
+    escaped = _QUOTE_START.sub(r"\1\\>", escaped)
     linked = _MARKDOWN_LINK.sub(_rewrite_link, escaped)
     # a bare "javascript:" that some renderer might auto-link is broken up with a zero-width joiner
     return _BARE_SCHEME.sub(lambda m: m.group(0)[:-1] + "\u2060:", linked)

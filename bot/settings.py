@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     personal_advice_message: str = DEFAULT_PERSONAL_ADVICE_MESSAGE
     out_of_scope_message: str = DEFAULT_OUT_OF_SCOPE_MESSAGE
     no_answer_message: str = DEFAULT_NO_ANSWER_MESSAGE
+    not_covered_message: str = "Our materials don't cover {topic}."  # a condition no document mentions
     empty_question_message: str = DEFAULT_EMPTY_QUESTION_MESSAGE
     # The same in Spanish, for messages written in Spanish (language detected with lingua).
     emergency_message_es: str = DEFAULT_EMERGENCY_MESSAGE_ES
