@@ -13,7 +13,6 @@ from typing import Any
 
 import gradio as gr
 import numpy as np
-import pandas as pd
 import yaml
 
 from bot.catalog import UploadRefused, document_statuses, remove_document, save_upload
@@ -21,6 +20,7 @@ from bot.ingestion import IngestBusy, ingest
 from bot.insights import Insights
 from bot.settings import Settings
 from bot.stores import IndexStore
+from bot.web.charts import NO_DATA, answer_rate_chart, volume_chart
 
 CLOSED = """# Staff page is closed
 
@@ -32,6 +32,23 @@ INSIGHTS_OFF = (
 )
 DOCUMENTS_INTRO = "Documents in the knowledge folder and their status in the live index."
 COLUMNS = ["document", "status", "hash", "chunks", "reviewed", "review by"]
+GAP_COLUMNS = ["time", "question", "kind", "rating", "comment"]
+SIGN_OUT_PATH = "/admin/logout"  # Gradio's own: forgets the staff session and shows the login page again
+ADMIN_CSS = """
+/* WCAG AA in the light theme: the Soft theme's indigo-500 is 4.47:1 behind white button text and its placeholder
+   grey 2.5:1; indigo-700 and grey-500 pass. */
+body:not(.dark) .gradio-container { --button-primary-background-fill: #4338ca;
+  --button-primary-background-fill-hover: #3730a3; --block-label-text-color: #4338ca;
+  --input-placeholder-color: #6b7280; }
+#staff-header { align-items: center; }
+#staff-header h1 { margin: 0; }
+#sign-out { flex: none; }
+.chart img { display: block; width: 100%; max-width: 640px; height: auto; border: 1px solid #e5e7eb; border-radius: 8px; }
+.chart h3 { margin: 0 0 6px; }
+/* Tables keep to the page's width: long questions and comments wrap instead of running off the edge. */
+#gaps table, #documents table { table-layout: fixed; width: 100%; }
+#gaps td, #gaps th, #documents td, #documents th { white-space: normal; overflow-wrap: anywhere; }
+"""
 
 
 def build_closed_admin() -> gr.Blocks:
@@ -54,19 +71,14 @@ def faq_draft(question: str) -> str:
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True)
 
 
-def _plots(counts: list[tuple[str, str, int]]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Counts per day and kind as a table, plus volume and answer rate per day for the plots."""
-    table = pd.DataFrame(counts, columns=["day", "kind", "replies"])
-    if table.empty:
-        empty = pd.DataFrame({"day": pd.to_datetime([]), "replies": [], "answer rate": []})
-        return table, empty[["day", "replies"]], empty[["day", "answer rate"]]
-    table["day"] = pd.to_datetime(table["day"])
-    per_day = table.groupby("day")["replies"].sum()
-    answered = table[table["kind"] == "answer"].groupby("day")["replies"].sum().reindex(per_day.index, fill_value=0)
-    volume = per_day.reset_index()
-    rate = (answered / per_day).rename("answer rate").reset_index()
-    shown = table.assign(day=table["day"].dt.strftime("%Y-%m-%d"))
-    return shown, volume, rate
+def chart_views(counts: list[tuple[str, str, int]]) -> tuple[str, str]:
+    """The two Insights charts as Markdown (a titled SVG image each), or the empty-state message."""
+    empty = f"### {{title}}\n\n<p class=\"no-data\">{NO_DATA}</p>"
+    volume, rate = volume_chart(counts), answer_rate_chart(counts)
+    return (
+        volume.markdown("Questions per day") if volume else empty.format(title="Questions per day"),
+        rate.markdown("Answer rate per day") if rate else empty.format(title="Answer rate per day"),
+    )
 
 
 def build_admin(
@@ -115,7 +127,9 @@ def build_admin(
 
     def insight_views() -> tuple[Any, ...]:
         insights.purge()
-        table, volume, rate = _plots(insights.daily_counts())
+        counts = insights.daily_counts()
+        table = [[str(day), str(kind), int(n)] for day, kind, n in counts]
+        volume, rate = chart_views(counts)
         gaps = [list(row) for row in insights.gaps()]
         topics = [[t.label, t.count] for t in insights.topics(encode)]
         csv_path = settings.data_dir / "insights-export.csv"
@@ -128,8 +142,11 @@ def build_admin(
         return faq_draft(question) if question else ""
 
     with gr.Blocks(title=f"{settings.clinic_name}: staff") as admin:
+        with gr.Row(elem_id="staff-header"):
+            gr.Markdown(f"# Staff: {settings.clinic_name}", elem_id="staff-title")
+            gr.Button("Sign out", link=SIGN_OUT_PATH, size="sm", scale=0, min_width=100, elem_id="sign-out")
         with gr.Tab("Documents"):
-            gr.Markdown(f"# Staff: {settings.clinic_name}\n{DOCUMENTS_INTRO}")
+            gr.Markdown(DOCUMENTS_INTRO)
             documents = gr.Dataframe(headers=COLUMNS, value=table, interactive=False, elem_id="documents", wrap=True)
             with gr.Row():
                 files = gr.File(
@@ -149,18 +166,21 @@ def build_admin(
         with gr.Tab("Insights") as insights_tab:
             off = gr.Markdown(elem_id="insights-status")
             refresh = gr.Button("Refresh", elem_id="refresh-insights")
+            # Charts drawn on the server as SVG (bot/web/charts.py): a plotting library would need eval, which the
+            # page's Content-Security-Policy refuses.
             with gr.Row():
-                volume_plot = gr.LinePlot(x="day", y="replies", title="Questions per day", height=240)
-                rate_plot = gr.LinePlot(x="day", y="answer rate", title="Answer rate per day", y_lim=[0, 1], height=240)
+                volume_plot = gr.Markdown(elem_id="volume-chart", elem_classes="chart")
+                rate_plot = gr.Markdown(elem_id="rate-chart", elem_classes="chart")
             counts = gr.Dataframe(
                 headers=["day", "kind", "replies"], label="Replies per day and kind", interactive=False
             )
             topics = gr.Dataframe(headers=["topic", "questions"], label="Top asked topics", interactive=False)
             gaps = gr.Dataframe(
-                headers=["time", "question", "kind", "rating", "comment"],
+                headers=GAP_COLUMNS,
                 label="Knowledge gaps: unanswered and disliked",
                 interactive=False,
                 wrap=True,
+                column_widths=["16%", "44%", "12%", "10%", "18%"],
                 elem_id="gaps",
             )
             with gr.Row():

@@ -9,9 +9,9 @@ from fastapi.responses import RedirectResponse
 from bot.conversation import Assistant
 from bot.insights import Insights
 from bot.settings import Settings
-from bot.web.admin import build_admin, build_closed_admin
+from bot.web.admin import ADMIN_CSS, build_admin, build_closed_admin
 from bot.web.api import build_router, install_error_handlers
-from bot.web.chat import CSS, build_chat
+from bot.web.chat import CSS, HEAD, build_chat, build_chat_assets
 from bot.web.limits import BodySizeLimit
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.security import SecurityHeaders
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     # API and widget routes are registered before the Gradio mount so that they take precedence over it.
     app.include_router(build_router(assistant, insights))
     app.include_router(build_widget_router(assistant))
+    app.include_router(build_chat_assets())
     app.state.assistant = assistant
 
     @app.get("/admin", include_in_schema=False)
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     else:
         admin, auth = build_closed_admin(), None
     # The staff app is mounted first: "/" would otherwise take every path, "/admin" included.
-    gr.mount_gradio_app(app, admin, path="/admin", auth=auth, footer_links=[], theme=THEME, run_history=False)
+    gr.mount_gradio_app(
+        app, admin, path="/admin", auth=auth, css=ADMIN_CSS, footer_links=[], theme=THEME, run_history=False
+    )
     chat = build_chat(assistant, insights, limiter)
-    return gr.mount_gradio_app(app, chat, path="/", css=CSS, footer_links=[], theme=THEME, run_history=False)
+    return gr.mount_gradio_app(app, chat, path="/", css=CSS, head=HEAD, footer_links=[], theme=THEME, run_history=False)
