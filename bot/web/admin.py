@@ -41,10 +41,13 @@ body:not(.dark) .gradio-container { --button-primary-background-fill: #4338ca;
   --button-primary-background-fill-hover: #3730a3; --block-label-text-color: #4338ca;
   --input-placeholder-color: #6b7280; }
 #staff-header { align-items: center; }
-#staff-header h1 { margin: 0; }
+#staff-header h1 { margin: 0; font-size: clamp(1.3rem, 4vw, 1.8rem); }
 #sign-out { flex: none; }
-.chart img { display: block; width: 100%; max-width: 640px; height: auto; border: 1px solid #e5e7eb; border-radius: 8px; }
+.chart img { display: block; width: 100%; max-width: 640px; height: auto; border: 1px solid #e5e7eb;
+  border-radius: 8px; }
 .chart h3 { margin: 0 0 6px; }
+.chart .no-data { margin: 0; padding: 32px 16px; border: 1px dashed #9ca3af; border-radius: 8px; color: #374151;
+  text-align: center; }
 /* Tables keep to the page's width: long questions and comments wrap instead of running off the edge. */
 #gaps table, #documents table { table-layout: fixed; width: 100%; }
 #gaps td, #gaps th, #documents td, #documents th { white-space: normal; overflow-wrap: anywhere; }
@@ -71,9 +74,14 @@ def faq_draft(question: str) -> str:
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True)
 
 
+def _minute(timestamp: object) -> str:
+    """A stored ISO time as staff read it: "2026-11-27 15:13" (UTC)."""
+    return str(timestamp)[:16].replace("T", " ")
+
+
 def chart_views(counts: list[tuple[str, str, int]]) -> tuple[str, str]:
     """The two Insights charts as Markdown (a titled SVG image each), or the empty-state message."""
-    empty = f"### {{title}}\n\n<p class=\"no-data\">{NO_DATA}</p>"
+    empty = f'### {{title}}\n\n<p class="no-data">{NO_DATA}</p>'
     volume, rate = volume_chart(counts), answer_rate_chart(counts)
     return (
         volume.markdown("Questions per day") if volume else empty.format(title="Questions per day"),
@@ -130,7 +138,10 @@ def build_admin(
         counts = insights.daily_counts()
         table = [[str(day), str(kind), int(n)] for day, kind, n in counts]
         volume, rate = chart_views(counts)
-        gaps = [list(row) for row in insights.gaps()]
+        gaps = [
+            [_minute(time), question, str(kind).replace("_", " "), *rest]
+            for time, question, kind, *rest in insights.gaps()
+        ]
         topics = [[t.label, t.count] for t in insights.topics(encode)]
         csv_path = settings.data_dir / "insights-export.csv"
         csv_path.write_text(insights.export_csv(), encoding="utf-8")
@@ -169,8 +180,10 @@ def build_admin(
             # Charts drawn on the server as SVG (bot/web/charts.py): a plotting library would need eval, which the
             # page's Content-Security-Policy refuses.
             with gr.Row():
-                volume_plot = gr.Markdown(elem_id="volume-chart", elem_classes="chart")
-                rate_plot = gr.Markdown(elem_id="rate-chart", elem_classes="chart")
+                with gr.Column(min_width=300):
+                    volume_plot = gr.Markdown(elem_id="volume-chart", elem_classes="chart")
+                with gr.Column(min_width=300):
+                    rate_plot = gr.Markdown(elem_id="rate-chart", elem_classes="chart")
             counts = gr.Dataframe(
                 headers=["day", "kind", "replies"], label="Replies per day and kind", interactive=False
             )
@@ -180,7 +193,7 @@ def build_admin(
                 label="Knowledge gaps: unanswered and disliked",
                 interactive=False,
                 wrap=True,
-                column_widths=["16%", "44%", "12%", "10%", "18%"],
+                column_widths=["17%", "43%", "13%", "10%", "17%"],
                 elem_id="gaps",
             )
             with gr.Row():

@@ -78,7 +78,8 @@ gradio-app { height: 100dvh; min-height: 0 !important; }
 /* The clear button sits in its own row above the conversation instead of over it. */
 #chat .top-panel { position: static; display: flex; justify-content: flex-end; padding: 2px 4px 0; }
 /* Example questions in the empty chat: whole questions, one per line on a phone. */
-#chat .placeholder-content .examples { padding: 8px; gap: 8px; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); }
+#chat .placeholder-content .examples { padding: 8px; gap: 8px;
+  grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); }
 #chat .placeholder-content .placeholder { flex-grow: 0; height: auto; justify-content: flex-start;
   padding: 12px 12px 0; }
 #chat .placeholder-content .examples { margin: 0; }
@@ -172,7 +173,8 @@ def render_reply(answer: Answer) -> str:
         parts.append(f'<details class="sources">{summary}<ol class="source-list">{items}</ol></details>')
     body = html_fragment("\n\n".join(parts))
     if answer.kind in URGENT:
-        body = f'<div class="urgent-reply" role="alert">\n\n{linkify_numbers(body)}\n\n{action_links(answer.answer)}\n\n</div>'
+        actions = action_links(answer.answer)
+        body = f'<div class="urgent-reply" role="alert">\n\n{linkify_numbers(body)}\n\n{actions}\n\n</div>'
     return body + "\n\n" + html_fragment(_disclaimer(answer.disclaimer))
 
 

@@ -44,8 +44,9 @@ def action_links(text: str) -> str:
     """A row of large call (and text) links for the numbers an urgent message names; empty if it names none."""
     links = []
     for number in numbers_in(text):
-        links.append(f'<a class="urgent-action" href="tel:{number}">{html.escape(CALL_LABEL.format(number=number))}</a>')
+        call = html.escape(CALL_LABEL.format(number=number))
+        links.append(f'<a class="urgent-action" href="tel:{number}">{call}</a>')
         if number in TEXT_NUMBERS:
-            label = html.escape(TEXT_LABEL.format(number=number))
-            links.append(f'<a class="urgent-action" href="sms:{number}">{label}</a>')
+            text_label = html.escape(TEXT_LABEL.format(number=number))
+            links.append(f'<a class="urgent-action" href="sms:{number}">{text_label}</a>')
     return f'<p class="urgent-actions">{" ".join(links)}</p>' if links else ""
