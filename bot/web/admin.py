@@ -31,21 +31,19 @@ INSIGHTS_OFF = (
     "questions, reply kinds and feedback (see docs/privacy.md)."
 )
 DOCUMENTS_INTRO = "Documents in the knowledge folder and their status in the live index."
+UPLOAD_HELP = "Uploaded documents are checked (type, name, size), saved in the knowledge folder and indexed at once."
+DRAFT_HINT = '# Choose a question above and press "Draft FAQ entry": a draft for knowledge/faq.yaml appears here.'
 COLUMNS = ["document", "status", "hash", "chunks", "reviewed", "review by"]
 GAP_COLUMNS = ["time", "question", "kind", "rating", "comment"]
 SIGN_OUT_PATH = "/admin/logout"  # Gradio's own: forgets the staff session and shows the login page again
 ADMIN_CSS = """
-/* WCAG AA in the light theme: the Soft theme's indigo-500 is 4.47:1 behind white button text and its placeholder
-   grey 2.5:1; indigo-700 and grey-500 pass. */
-body:not(.dark) .gradio-container { --button-primary-background-fill: #4338ca;
-  --button-primary-background-fill-hover: #3730a3; --block-label-text-color: #4338ca;
-  --input-placeholder-color: #6b7280; }
+/* (Colours that pass WCAG AA come from the shared theme, bot/web/theme.py.) */
 #staff-header { align-items: center; }
 #staff-header h1 { margin: 0; font-size: clamp(1.3rem, 4vw, 1.8rem); }
 #sign-out { flex: none; }
 .chart img { display: block; width: 100%; max-width: 640px; height: auto; border: 1px solid #e5e7eb;
   border-radius: 8px; }
-.chart h3 { margin: 0 0 6px; }
+.chart h2 { margin: 0 0 6px; font-size: 1.1rem; }
 .chart .no-data { margin: 0; padding: 32px 16px; border: 1px dashed #9ca3af; border-radius: 8px; color: #374151;
   text-align: center; }
 /* Tables keep to the page's width: long questions and comments wrap instead of running off the edge. */
@@ -81,7 +79,7 @@ def _minute(timestamp: object) -> str:
 
 def chart_views(counts: list[tuple[str, str, int]]) -> tuple[str, str]:
     """The two Insights charts as Markdown (a titled SVG image each), or the empty-state message."""
-    empty = f'### {{title}}\n\n<p class="no-data">{NO_DATA}</p>'
+    empty = f'## {{title}}\n\n<p class="no-data">{NO_DATA}</p>'
     volume, rate = volume_chart(counts), answer_rate_chart(counts)
     return (
         volume.markdown("Questions per day") if volume else empty.format(title="Questions per day"),
@@ -150,7 +148,7 @@ def build_admin(
         return status, table, volume, rate, topics, gaps, gr.Dropdown(choices=questions, value=None), str(csv_path)
 
     def draft(question: str | None) -> str:
-        return faq_draft(question) if question else ""
+        return faq_draft(question) if question else DRAFT_HINT
 
     with gr.Blocks(title=f"{settings.clinic_name}: staff") as admin:
         with gr.Row(elem_id="staff-header"):
@@ -160,12 +158,16 @@ def build_admin(
             gr.Markdown(DOCUMENTS_INTRO)
             documents = gr.Dataframe(headers=COLUMNS, value=table, interactive=False, elem_id="documents", wrap=True)
             with gr.Row():
-                files = gr.File(
-                    label="Upload documents (.md, .txt, .html, .pdf, .docx, faq.yaml)",
-                    file_count="multiple",
-                    file_types=[".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".yaml"],
-                    type="filepath",
-                )
+                with gr.Column():
+                    # A button rather than a drop zone: its accessible name is the words it shows.
+                    files = gr.UploadButton(
+                        "Upload documents (.md, .txt, .html, .pdf, .docx, faq.yaml)",
+                        file_count="multiple",
+                        file_types=[".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".yaml"],
+                        type="filepath",
+                        elem_id="upload",
+                    )
+                    gr.Markdown(UPLOAD_HELP)
                 with gr.Column():
                     choice = gr.Dropdown(label="Document", choices=[r[0] for r in table()], elem_id="remove-choice")
                     remove_button = gr.Button("Remove document", variant="stop")
@@ -199,7 +201,14 @@ def build_admin(
             with gr.Row():
                 gap_choice = gr.Dropdown(label="Question", choices=[], scale=3)
                 draft_button = gr.Button("Draft FAQ entry", scale=1)
-            draft_yaml = gr.Code(language="yaml", label="Draft for knowledge/faq.yaml (complete it, then add it)")
+            draft_yaml = gr.Code(
+                DRAFT_HINT,
+                language="yaml",
+                label="Draft for knowledge/faq.yaml (complete it, then add it)",
+                interactive=True,  # staff complete the draft here before copying it
+                wrap_lines=True,
+                elem_id="faq-draft",
+            )
             export = gr.File(label="CSV export", interactive=False)
             views = [off, counts, volume_plot, rate_plot, topics, gaps, gap_choice, export]
             refresh.click(insight_views, None, views, api_name="insights")

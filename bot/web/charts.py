@@ -52,7 +52,7 @@ class Chart:
 
     def markdown(self, title: str) -> str:
         """A titled figure for a ``gr.Markdown``: heading, image and its text alternative."""
-        return f'### {html.escape(title)}\n\n<img src="{self.data_uri()}" alt="{html.escape(self.alt)}">'
+        return f'## {html.escape(title)}\n\n<img src="{self.data_uri()}" alt="{html.escape(self.alt)}">'
 
 
 def per_day(counts: list[tuple[str, str, int]]) -> dict[dt.date, dict[str, int]]:

@@ -122,11 +122,6 @@ gradio-app { height: 100dvh; min-height: 0 !important; }
 #dislike-comment .row { flex-wrap: nowrap; gap: 8px; }
 body:has(#dislike-comment.anchored) #chat .message-wrap { padding-bottom: 180px; }
 body:has(#dislike-comment.anchored) #chat .scroll-down-button-container { display: none; }
-/* WCAG AA in the light theme: the Soft theme's indigo-500 is below 4.5:1 behind the Ask button's white text and as
-   label text; indigo-700 passes. Its placeholder grey is 2.5:1; grey-500 passes. */
-body:not(.dark) .gradio-container { --button-primary-background-fill: #4338ca;
-  --button-primary-background-fill-hover: #3730a3; --block-label-text-color: #4338ca;
-  --input-placeholder-color: #6b7280; }
 """.replace("__SUGGESTIONS__", SUGGESTIONS_LABEL.replace('"', '\\"'))
 
 

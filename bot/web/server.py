@@ -15,10 +15,8 @@ from bot.web.chat import CSS, HEAD, build_chat, build_chat_assets
 from bot.web.limits import BodySizeLimit
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.security import SecurityHeaders
+from bot.web.theme import THEME
 from bot.web.widget import WIDGET_PAGE, ApiCors, build_widget_router, embed_origins, frame_ancestors
-
-# System fonts only: a patient's browser never fetches anything from a third party.
-THEME = gr.themes.Soft(font=["system-ui", "Segoe UI", "Roboto", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 
 
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:

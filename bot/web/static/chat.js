@@ -3,6 +3,7 @@
    - The dislike comment box is placed right under the disliked reply's buttons, inside the conversation's
      visible area, and takes the focus; Esc or Cancel closes it.
    - A suggestion or example chosen with the keyboard hands the focus back to the question box.
+   - Tap-to-call links open the dialer in place; the example questions are a labelled group for screen readers.
    It only reads and positions Gradio's elements; it never builds markup from text. Served as a file of our own
    origin, so that the page's strict Content-Security-Policy (no inline script, no eval) holds. */
 (function () {
@@ -107,6 +108,14 @@
     });
   }
 
+  // --- Gradio marks the example questions as a list of buttons, which is no list: a labelled group instead ---
+  function labelExamples() {
+    document.querySelectorAll("#chat .examples[role='list']").forEach(function (examples) {
+      examples.setAttribute("role", "group");
+      examples.setAttribute("aria-label", "Example questions");
+    });
+  }
+
   // --- events -------------------------------------------------------------------------------------------------
   var scheduled = false;
   function update() {
@@ -114,6 +123,7 @@
     revealLatest();
     placeComment();
     dialInPlace();
+    labelExamples();
   }
   function schedule() {
     if (!scheduled) {
