@@ -73,7 +73,7 @@ def browser():
 
 
 def test_patient_asks_and_sees_a_cited_answer_with_the_disclaimer(browser, server: str) -> None:
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page = browser.new_page(viewport=DESKTOP)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     open_chat(page, server)
@@ -136,6 +136,7 @@ def test_examples_and_suggestions_are_buttons_that_ask(browser, server: str, scr
     )
     suggestions = page.locator("#chat .options button.option")
     suggestions.first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / f"chat-suggestions-{screen}.png"))
     assert suggestions.count() >= 1 and "You could also ask" not in page.locator(REPLIES).last.inner_text()
     chosen = suggestions.first.inner_text().strip()
     suggestions.first.click()

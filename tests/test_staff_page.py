@@ -131,7 +131,7 @@ def test_insights_charts_draw_a_day_of_data(browser, a_day_of_questions: str, sc
         assert len(image.get_attribute("alt")) > 40  # says what it shows
     volume = base64.b64decode(page.locator("#volume-chart img").get_attribute("src").split(",", 1)[1]).decode()
     assert ">5<" in volume  # the day's bar is labelled with its number of questions
-    page.screenshot(path=str(ARTIFACTS / f"insights-{screen}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"insights-{screen}.png"))
     assert errors == [], errors  # no Content-Security-Policy refusal, nor anything else
     context.close()
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 16, 52  # plot margins, room for the axes' labels
 MAX_DAY_LABELS = 8
+LEGEND_CHAR, LEGEND_ROW = 6.8, 16  # a legend letter's width at 12 px (generous), and a legend row's height
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 INK, MUTED, GRID = "#1f2937", "#4b5563", "#e5e7eb"
 NO_DATA = "No questions yet: the charts fill in as patients ask."
@@ -84,14 +85,14 @@ def _text(x: float, y: float, text: str, *, anchor: str = "middle", size: int = 
     )
 
 
-def _frame(title: str, body: list[str], step: float, top: float, label: str) -> str:
-    """The SVG document: y grid and labels, the bars, and the baseline."""
+def _frame(title: str, body: list[str], step: float, top: float, label: str, height: int = HEIGHT) -> str:
+    """The SVG document: y grid and labels, the bars, and the baseline (``height`` leaves room for a legend)."""
     plot_h = HEIGHT - TOP - BOTTOM
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'font-family="{FONT}">',
         f"<title>{html.escape(title)}</title>",
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
     value = 0.0
     while value <= top + 1e-9:
@@ -140,11 +141,14 @@ def volume_chart(counts: list[tuple[str, str, int]]) -> Chart | None:
         if i % every == 0:
             body.append(_text(x + bar / 2, TOP + plot_h + 16, _day(day)))
     seen = [kind for kind in KIND_COLOURS if any(kinds.get(kind) for kinds in days.values())]
-    x = 8.0
-    for kind in seen:  # the legend, along the bottom
-        body.append(f'<rect x="{x:.1f}" y="{HEIGHT - 20}" width="10" height="10" fill="{KIND_COLOURS[kind]}"/>')
-        body.append(_text(x + 14, HEIGHT - 11, KIND_NAMES[kind], anchor="start", fill=INK))
-        x += 22 + 6.5 * len(KIND_NAMES[kind])
+    x, y = 8.0, HEIGHT - 20
+    for kind in seen:  # the legend, along the bottom, in as many rows as it needs
+        width = 30 + LEGEND_CHAR * len(KIND_NAMES[kind])
+        if x > 8 and x + width > WIDTH - 8:
+            x, y = 8.0, y + LEGEND_ROW
+        body.append(f'<rect x="{x:.1f}" y="{y}" width="10" height="10" fill="{KIND_COLOURS[kind]}"/>')
+        body.append(_text(x + 14, y + 9, KIND_NAMES[kind], anchor="start", fill=INK))
+        x += width
     first, last = min(days), max(days)
     busiest = max(totals, key=lambda d: totals[d])
     span = _day(first) if first == last else f"{_day(first)} to {_day(last)}"
@@ -152,7 +156,7 @@ def volume_chart(counts: list[tuple[str, str, int]]) -> Chart | None:
         f"Questions per day, {span}: {sum(totals.values()):,} in all, most on {_day(busiest)} ({totals[busiest]:,}). "
         "The table of replies per day and kind below has every number."
     )
-    return Chart(_frame("Questions per day", body, step, top, "{:,.0f}"), alt)
+    return Chart(_frame("Questions per day", body, step, top, "{:,.0f}", height=y + 20), alt)
 
 
 def answer_rate_chart(counts: list[tuple[str, str, int]]) -> Chart | None:

@@ -61,6 +61,7 @@ gradio-app { height: 100dvh; min-height: 0 !important; }
 #disclaimer-banner p { margin: 0; font-size: 13px; line-height: 1.35; }
 #chat { flex: 1 1 auto !important; height: auto !important; min-height: 0 !important; }
 #chat .message-row.bubble { margin: 10px 8px 6px; }
+#chat .message-row.bubble.bot-row { max-width: calc(100% - 16px); }  /* a reply may use the whole width */
 #chat .message-row .message { font-size: 15px; }
 #chat .message-row .md.chatbot { opacity: 1; }  /* Gradio fades message text to 80 %: full contrast instead */
 #composer { flex: none; flex-wrap: nowrap; gap: 8px; align-items: stretch; }
