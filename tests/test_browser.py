@@ -2,6 +2,7 @@
 keeps the disclaimer in view, shows new replies from their start, asks suggested questions with one tap, ties
 the dislike comment box to its reply, and makes urgent replies look urgent with a number to tap."""
 
+import json
 import os
 import shutil
 
@@ -242,6 +243,7 @@ def test_an_emergency_is_an_alert_with_a_number_to_tap_on_a_phone(browser, serve
     assert call.inner_text() == "Call 911" and call.get_attribute("target") is None
     assert inside_viewport(page, "#chat [role=alert] a.urgent-action[href='tel:911']")
     assert call.bounding_box()["height"] >= 44  # a finger-sized target
+    assert contrast(call) >= 4.5 and contrast(alert.locator("p").first) >= 4.5
     assert alert.locator("a[href='tel:911']").count() >= 2  # the number in the text is a link too
     # no rating for an urgent reply
     buttons = page.locator("#chat .message-buttons-left").last
@@ -270,12 +272,12 @@ def test_document_text_never_gets_call_links(browser, server: str) -> None:
     page.close()
 
 
-CONTRAST = """(e) => {
+CONTRAST = """([e, pseudo]) => {
   const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
   const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
                                                   : Math.pow((v + 0.055) / 1.055, 2.4); })
                                       .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const fg = lum(rgb(getComputedStyle(e, "::placeholder").color));
+  const fg = lum(rgb(getComputedStyle(e, pseudo).color));
   let node = e, bg = "rgba(0, 0, 0, 0)";
   while (node && (bg === "rgba(0, 0, 0, 0)" || bg === "transparent")) {
     bg = getComputedStyle(node).backgroundColor; node = node.parentElement;
@@ -285,8 +287,13 @@ CONTRAST = """(e) => {
 }"""
 
 
+def contrast(locator, pseudo: str | None = None) -> float:
+    """WCAG contrast of an element's text (or its placeholder, ``pseudo="::placeholder"``) on its background."""
+    return locator.evaluate(f"e => ({CONTRAST})([e, {json.dumps(pseudo)}])")
+
+
 def test_the_question_box_placeholder_is_readable(browser, server: str) -> None:
     page = browser.new_page(viewport=PHONE)
     open_chat(page, server)
-    assert page.locator("#question textarea").evaluate(CONTRAST) >= 4.5
+    assert contrast(page.locator("#question textarea"), "::placeholder") >= 4.5
     page.close()

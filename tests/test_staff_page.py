@@ -20,7 +20,7 @@ import pytest
 from bot.settings import Settings
 from bot.web.charts import KIND_COLOURS, NO_DATA
 from tests.conftest import ARTIFACTS, running_app
-from tests.test_browser import PHONE, SCREENS, browser, open_chat, wait_for_replies  # noqa: F401
+from tests.test_browser import PHONE, SCREENS, browser, contrast, open_chat, wait_for_replies  # noqa: F401
 from tests.test_widget import RUN_AXE, axe_script  # noqa: F401
 
 USER, PASSWORD = "staff", "a long staff passphrase"
@@ -38,15 +38,6 @@ PAINTED = """async (img) => {
   for (let i = 0; i < px.length; i += 4) if (px[i] === r && px[i + 1] === gr && px[i + 2] === b) n++;
   return n;
 }""".replace("BAR_COLOUR", KIND_COLOURS["answer"])
-CONTRAST = """(e) => {
-  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
-  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
-                                                  : Math.pow((v + 0.055) / 1.055, 2.4); })
-                                      .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const s = getComputedStyle(e);
-  const [a, b] = [lum(rgb(s.color)), lum(rgb(s.backgroundColor))];
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +182,7 @@ def test_staff_page_has_no_accessibility_violations(
         page.locator("#volume-chart img").wait_for(timeout=30_000)
     else:
         reingest = page.locator("#reingest")
-        assert reingest.evaluate(CONTRAST) >= 4.5  # white on the accent colour
+        assert contrast(reingest) >= 4.5  # white on the accent colour
     page.add_script_tag(path=str(axe_script))
     violations = page.evaluate(RUN_AXE)
     assert violations == [], json.dumps(violations, indent=1)

@@ -501,21 +501,32 @@ def test_an_origin_not_on_the_list_gets_no_chat(browser, bot: str, sites) -> Non
 @pytest.mark.browser
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
 @pytest.mark.parametrize(
-    "target", ["chat page", "chat page with a reply", "widget page", "clinic page with the widget open"]
+    "target",
+    [
+        "chat page",
+        "chat page with replies",
+        "chat page with replies, dark theme",
+        "widget page",
+        "clinic page with the widget open",
+    ],
 )
 def test_no_accessibility_violations(browser, bot: str, sites, axe_script: Path, target: str, screen: str) -> None:  # noqa: F811
     allowed, _ = sites
     # Our pages' CSP (rightly) refuses an injected script; the scan alone bypasses it.
-    context = browser.new_context(viewport=PHONE if screen == "phone" else DESKTOP, bypass_csp=True)
+    scheme = "dark" if target.endswith("dark theme") else "light"
+    viewport = PHONE if screen == "phone" else DESKTOP
+    context = browser.new_context(viewport=viewport, bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     if target.startswith("chat page"):
         page.goto(f"{bot}/")
         page.locator("#chat button.example").first.wait_for(timeout=30_000)  # Gradio has drawn the chat
-        if target == "chat page with a reply":
-            page.locator("#question textarea").fill(QUESTION)
-            page.locator("#ask").click()
+        if target.startswith("chat page with replies"):
+            for count, question in enumerate(("I have crushing chest pain", QUESTION), start=1):
+                page.locator("#question textarea").fill(question)  # an urgent reply, then an answer
+                page.locator("#ask").click()
+                page.locator("#chat .message-row.bot-row").nth(count - 1).wait_for(timeout=30_000)
             page.locator("#chat .options button.option").first.wait_for(timeout=30_000)
-            page.locator("#chat .message-buttons-left button[aria-label^='Dislike']").first.click()
+            page.locator("#chat .message-buttons-left button[aria-label^='Dislike']").last.click()
             page.locator("#dislike-comment").wait_for()  # the comment box open, too
         scanned = [page.main_frame]
     elif target == "widget page":

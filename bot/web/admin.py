@@ -46,6 +46,7 @@ ADMIN_CSS = """
 .chart h2 { margin: 0 0 6px; font-size: 1.1rem; }
 .chart .no-data { margin: 0; padding: 32px 16px; border: 1px dashed #9ca3af; border-radius: 8px; color: #374151;
   text-align: center; }
+.dark .chart .no-data { color: #e5e7eb; }
 /* Tables keep to the page's width: long questions and comments wrap instead of running off the edge. */
 #gaps table, #documents table { table-layout: fixed; width: 100%; }
 #gaps td, #gaps th, #documents td, #documents th { white-space: normal; overflow-wrap: anywhere; }

@@ -59,6 +59,7 @@ gradio-app { height: 100dvh; min-height: 0 !important; }
 #disclaimer-banner { border-left: 4px solid #b45309; background: #fffbeb; color: #451a03; padding: 6px 10px;
   border-radius: 6px; }
 #disclaimer-banner p { margin: 0; font-size: 13px; line-height: 1.35; }
+#disclaimer-banner p, #disclaimer-banner strong { color: #451a03 !important; }  /* also in the dark theme */
 #chat { flex: 1 1 auto !important; height: auto !important; min-height: 0 !important; }
 #chat .message-row.bubble { margin: 10px 8px 6px; }
 #chat .message-row.bubble.bot-row { max-width: calc(100% - 16px); }  /* a reply may use the whole width */
@@ -105,14 +106,24 @@ gradio-app { height: 100dvh; min-height: 0 !important; }
 /* Emergency and crisis replies stand out, with large tap-to-call links. */
 #chat .urgent-reply { border-left: 5px solid #b91c1c; background: #fef2f2; color: #7f1d1d; padding: 8px 12px;
   border-radius: 8px; font-size: 16px; }
-#chat .urgent-reply a { color: #7f1d1d; font-weight: 700; }
+#chat .urgent-reply p, #chat .urgent-reply strong, #chat .urgent-reply a { color: #7f1d1d; }  /* dark theme too */
+#chat .urgent-reply a { font-weight: 700; }
 #chat .urgent-actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 10px 0 2px; }
 #chat .urgent-reply a.urgent-action { display: inline-flex; align-items: center; min-height: 44px;
   padding: 8px 18px; border-radius: 999px; background: #b91c1c; color: #ffffff; text-decoration: none; }
-/* No like/dislike where there is nothing to rate: notices and urgent replies (as in the widget). */
-#chat .message-row:has(.reply-notice, .urgent-reply) + .message-buttons button[aria-label^="Like"],
-#chat .message-row:has(.reply-notice, .urgent-reply) + .message-buttons button[aria-label^="Dislike"] {
-  display: none; }
+/* The dark theme: the same things in light ink. */
+.dark #chat .options::before { color: #d1d5db; }
+.dark #chat .options button.option, .dark #chat .placeholder-content .example { color: #c7d2fe;
+  border-color: #a5b4fc; }
+.dark #chat details.reply-disclaimer { color: #d6d3d1; }
+.dark #chat .reply-notice { color: #fdba74; }
+/* No like/dislike where there is nothing to rate: notices and urgent replies (as in the widget). (No commas inside
+   :has() or :is() here: Gradio splits every selector list at its commas to scope it.) */
+#chat .message-row:has(.reply-notice) + .message-buttons button[aria-label^="Like"],
+#chat .message-row:has(.reply-notice) + .message-buttons button[aria-label^="Dislike"],
+#chat .message-row:has(.urgent-reply) + .message-buttons button[aria-label^="Like"],
+#chat .message-row:has(.urgent-reply) + .message-buttons button[aria-label^="Dislike"] { display: none; }
+#chat .options:not(:has(button)) { display: none; }  /* no suggestions, no "You could also ask" */
 /* The dislike comment box: placed under the disliked reply's buttons by chat.js (in the flow until then). */
 #dislike-comment { flex: none; gap: 6px; padding: 8px 10px; border: 1px solid #9ca3af; border-radius: 10px;
   background: var(--block-background-fill); }
@@ -226,7 +237,9 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
         turns = [Turn(m.get("role", "user"), message_text(m.get("content"))) for m in history or []]
         reply, answer = reply_for(message, turns[-settings.max_history_messages :], request)
         question = {"role": "user", "content": markdown_text(message)}
-        shown = {"role": "assistant", "content": reply, "options": suggestion_options(answer)}
+        shown: dict[str, Any] = {"role": "assistant", "content": reply}
+        if options := suggestion_options(answer):
+            shown["options"] = options
         # one id per message, so that a like on message i finds its reply
         reply_id = answer.reply_id if answer is not None else None
         return "", [*(history or []), question, shown], [*(reply_ids or []), None, reply_id], gr.update(visible=False)
