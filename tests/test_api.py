@@ -4,13 +4,9 @@ import httpx
 import pytest
 from gradio_client import Client
 
-<<<<<<< HEAD
 from bot.embedding import Embedder
-from bot.settings import Settings
-from tests.conftest import app_for, serving
-=======
 from bot.settings import PROJECT_ROOT, Settings
->>>>>>> knowledge
+from tests.conftest import app_for, serving
 
 CITATION_KEYS = {"id", "title", "source", "section", "snippet", "score", "reviewed"}
 ANSWER_KEYS = {"answer", "kind", "citations", "disclaimer", "suggestions", "index_version", "reply_id", "language"}

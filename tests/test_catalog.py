@@ -77,13 +77,8 @@ def test_expired_document_is_reported_and_left_out_of_answers(embedder: Embedder
     from bot.conversation import Assistant
 
     path = kb.knowledge_dir / "stem-cell-therapy-the-balanced-picture.md"
-<<<<<<< HEAD
-    path.write_text(path.read_text().replace("review_by: 2027-11-25", "review_by: 2020-01-01"))
-    report = ingest(kb, embedder)
-=======
     path.write_text(path.read_text().replace("review_by: 2027-11-27", "review_by: 2020-01-01"))
-    report = ingest(kb)
->>>>>>> knowledge
+    report = ingest(kb, embedder)
     assert report.expired == ["stem-cell-therapy-the-balanced-picture.md"] and "EXPIRED" in report.table()
     statuses = {r.path: r.status for r in document_statuses(kb, make_store(kb))}
     assert statuses["stem-cell-therapy-the-balanced-picture.md"] == "expired"

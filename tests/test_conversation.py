@@ -45,11 +45,7 @@ def test_out_of_scope_cites_nothing_and_offers_examples(assistant: Assistant) ->
 
 def test_no_answer_gives_the_clinic_contact(embedder: Embedder, published: Settings) -> None:
     clinic = published.model_copy(update={"clinic_contact": "call 555-0100"})
-<<<<<<< HEAD
-    answer = Assistant(clinic, embedder).ask("How long is the recovery after the fat harvest?")
-=======
-    answer = Assistant(clinic).ask("Do I need to fast before the procedure?")
->>>>>>> knowledge
+    answer = Assistant(clinic, embedder).ask("Do I need to fast before the procedure?")
     assert answer.kind == "no_answer" and "call 555-0100" in answer.answer and not answer.citations
 
 

@@ -8,12 +8,8 @@ from bot.conversation import Assistant
 from bot.embedding import Embedder
 from bot.index import IndexModelMismatch, LiveIndex, read_active
 from bot.ingestion import ingest
-<<<<<<< HEAD
 from bot.replies import Kind
-from bot.settings import Settings
-=======
 from bot.settings import PROJECT_ROOT, Settings
->>>>>>> knowledge
 from bot.stores import make_store
 from tests.conftest import copy_knowledge
 
@@ -53,13 +49,8 @@ def test_changed_and_new_documents_reuse_cached_embeddings(embedder: Embedder, k
     assert report.published and report.added == ["aftercare.md"]
     assert report.embedded == 1  # only the new document's one chunk reached the model
     assert report.chunks == first.chunks + 1
-<<<<<<< HEAD
     live = LiveIndex(make_store(kb), embedder.model_id).current()
-    assert live.info.documents == 3
-=======
-    live = LiveIndex(make_store(kb)).current()
     assert live.info.documents == len(SHIPPED_DOCUMENTS) + 1
->>>>>>> knowledge
     assert len({c.id for c in live.chunks}) == len(live.chunks) == report.chunks  # no duplicates
 
 
@@ -105,15 +96,9 @@ def test_nothing_valid_publishes_nothing_and_keeps_the_live_index(
     assert read_active(make_store(kb)).version == live_version
 
 
-<<<<<<< HEAD
 def test_faq_entry_citing_a_missing_document_is_reported(embedder: Embedder, kb: Settings) -> None:
-    (kb.knowledge_dir / "stem-cells-for-autoimmune-diseases.md").unlink()
-    report = ingest(kb, embedder)
-=======
-def test_faq_entry_citing_a_missing_document_is_reported(kb: Settings) -> None:
     (kb.knowledge_dir / "stem-cell-claims-and-evidence.md").unlink()
-    report = ingest(kb)
->>>>>>> knowledge
+    report = ingest(kb, embedder)
     assert report.published
     assert any(f.path == "faq.yaml" and "how-it-might-work" in f.reason for f in report.failed)
 

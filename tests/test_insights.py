@@ -19,9 +19,7 @@ from bot.web.admin import faq_draft
 from tests.conftest import copy_knowledge, running_app
 
 USER, PASSWORD = "staff", "insights-pass"
-PRIVATE = (
-    "my email is jane@example.com, phone (555) 010-2345, ssn 123-45-6789: do i need to fast before the procedure?"
-)
+PRIVATE = "my email is jane@example.com, phone (555) 010-2345, ssn 123-45-6789: do i need to fast before the procedure?"
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import frontmatter
 import pytest
 
 from bot.documents import load_document
+from bot.embedding import Embedder
 from bot.faq import load_faq
 from bot.settings import PROJECT_ROOT
 
@@ -143,11 +144,9 @@ NEAR_DUPLICATE = 0.9
 """Two phrasings of different FAQ entries this similar (cosine, bundled model) would send a question to either."""
 
 
-def test_faq_phrasings_of_different_entries_are_not_near_duplicates() -> None:
-    from bot import embedding
-
+def test_faq_phrasings_of_different_entries_are_not_near_duplicates(embedder: Embedder) -> None:
     phrasings = [(entry.id, text) for entry in FAQ for text in entry.phrasings]
-    vectors = embedding.encode([text for _, text in phrasings])
+    vectors = embedder.encode([text for _, text in phrasings])
     sims = vectors @ vectors.T
     close = [
         (round(float(sims[i, j]), 3), phrasings[i], phrasings[j])

@@ -10,22 +10,21 @@ from bot.conversation import Assistant
 from bot.embedding import Embedder
 from bot.insights import Insights
 from bot.settings import Settings
-from bot.web.admin import build_admin, build_closed_admin
+from bot.web.admin import ADMIN_CSS, build_admin, build_closed_admin
 from bot.web.api import build_router, install_error_handlers
-from bot.web.chat import CSS, build_chat
+from bot.web.chat import CSS, HEAD, build_chat, build_chat_assets
 from bot.web.limits import BodySizeLimit
 from bot.web.login import LOGIN_NOTE, LoginThrottle
 from bot.web.ratelimit import CHAT_DOOR_FACTOR, RateLimiter, RateLimitMiddleware
 from bot.web.routes import BODY_CAPS, STAFF_MOUNT, RouteGuard, body_caps
 from bot.web.security import SecurityHeaders
+from bot.web.theme import THEME
 from bot.web.widget import WIDGET_PAGE, ApiCors, build_widget_router, embed_origins, frame_ancestors
 
 # Files Gradio keeps for the staff page (uploads, the insights export) are looked for every 10 minutes and deleted
 # once an hour old: long after the page has used them.
 STAFF_FILES_CHECK_SECONDS = 600
 STAFF_FILES_MAX_AGE_SECONDS = 3600
-# System fonts only: a patient's browser never fetches anything from a third party.
-THEME = gr.themes.Soft(font=["system-ui", "Segoe UI", "Roboto", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 
 
 def create_app(
@@ -63,6 +62,7 @@ def create_app(
     # API and widget routes are registered before the Gradio mount so that they take precedence over it.
     app.include_router(build_router(assistant, insights))
     app.include_router(build_widget_router(assistant))
+    app.include_router(build_chat_assets())
     app.state.assistant = assistant
 
     @app.get(STAFF_MOUNT, include_in_schema=False)
@@ -85,6 +85,7 @@ def create_app(
         auth_message=LOGIN_NOTE if staff_login else None,
         max_file_size=settings.max_file_bytes,
         enable_monitoring=False,
+        css=ADMIN_CSS,
         footer_links=[],
         theme=THEME,
         run_history=False,
@@ -97,6 +98,7 @@ def create_app(
         max_file_size=0,
         enable_monitoring=False,
         css=CSS,
+        head=HEAD,
         footer_links=[],
         theme=THEME,
         run_history=False,

@@ -20,7 +20,6 @@ from bot.settings import Settings
 from bot.triage import Triage, sentences
 from bot.triage.classifier import TriageModel
 
-<<<<<<< HEAD
 TEST_PART = tt.DATA / "test.jsonl"
 FROZEN_SHA256 = "ab8b038c7dc3c0cfa4752acf1dfa3f45c355ebbaa4c568632dadbbb9e28cd38d"
 """The test part as it was committed before any triage change (e0644de): it must never change."""
@@ -29,23 +28,6 @@ EMERGENCY_RECALL = CRISIS_RECALL = 1.0
 BENIGN_FALSE_ALARMS = 0.03
 PERSONAL_ADVICE = 0.95
 SPANISH_URGENT = 0.95
-=======
-PROBES = sr.load_probes()
-NEAR_COPY = 0.95
-"""An example this similar to a probe is a copy of it, and would make the probe measurement meaningless."""
-KNOWN_SCOPE_MISSES = {
-    # Retrieval confidence (the nearest FAQ phrasing) sits above scope_threshold 0.22, so these get no_answer
-    # (no citations) instead of out_of_scope. Scope comes from the knowledge base, not from triage.
-    "explain how blockchain works",  # 0.358, FAQ "How does stem cell therapy work?"
-    "which iphone should i buy",  # 0.259, FAQ "What should I ask the clinic?"
-    "tips for a job interview",  # 0.249, FAQ "What should I ask the clinic?"
-    # Since the evidence documents (2026-11-27): the CAR-T section's acronym reads as "car" to the model, and a
-    # patient's "how much does it cost" is a curated FAQ phrasing; scope_threshold was calibrated on the old KB.
-    "how do I change the oil in my car",  # 0.235, section "What is CAR-T cell therapy for lupus?"
-    "how does a car engine work",  # 0.232, FAQ "What is CAR-T cell therapy for lupus?"
-    "whats 15% tip on $80",  # 0.273, FAQ "how much does it cost"
-}
->>>>>>> knowledge
 
 
 @pytest.fixture(scope="module")
