@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.answer_model import FEATURES, AnswerModel
 from bot.chunking import Chunk
 from bot.faq import FaqEntry
 from bot.index import Snapshot
@@ -35,17 +36,11 @@ SNIPPET_CHARS = 240
 MIN_SENTENCE_WORDS = 4
 NEAR_DUPLICATE = 0.8
 """A suggestion this similar to the question just asked would only repeat the answer."""
-RELEVANCE_WEIGHT = 0.1
-"""The hybrid retriever's fused relevance (cosine + BM25 + heading words) orders sections of equal meaning
-match; it never adds confidence (BM25 is unbounded and rewards a shared word, not an answer)."""
 SENTENCE_KEEP = 0.85
 """Besides its opening, a section's sentence is quoted when it is at least this close to the best one."""
-CLAIMS_MARGIN = 0.15
+CLAIMS_MARGIN = 0.15  # on the answer model's probability
 """A claims section answers only a question no evidence section comes within this of (and never an evidence
 question): the clinic's own description is not the balanced answer."""
-FAQ_MARGIN = 0.05
-"""A curated answer that cites the best section is preferred to quoting the section when its phrasing is
-about as close to the question: it says the same thing, written to stand alone."""
 CLAIMS_LEAD = "Our clinic's own handout describes it this way:"
 EVIDENCE_WORDS = frozenset(
     tokenize(
@@ -101,7 +96,7 @@ def quotable(sentence: str) -> bool:
 class Match:
     """The best answer found for one question: a curated answer or a section, and how sure we are."""
 
-    score: float  # on the cosine scale the thresholds are set on
+    score: float  # the answer model's probability that the section answers the question
     section: Section | None
     faq: FaqEntry | None = None
     faq_similarity: float = 0.0
@@ -112,10 +107,31 @@ class Ranking:
     """Everything compared for one question, kept for the decision and for the follow-up suggestions."""
 
     faq: np.ndarray  # per FAQ entry: the best phrasing's cosine
-    sections: np.ndarray  # per section: the match score (orders sections)
-    confidence: np.ndarray  # per section: how sure, on the cosine scale the thresholds are set on
+    features: np.ndarray  # per section: the answer model's inputs (``answer_model.FEATURES``)
     sentences: np.ndarray  # per unit row: the sentence's cosine (headings -1)
     evidence_question: bool
+    skipped: np.ndarray  # per section: its document is left out of answers (expired)
+
+    @property
+    def reach(self) -> float:
+        """How close the question comes to anything in the knowledge base (a heading, phrasing, sentence or
+        passage): below ``scope_threshold`` it is about something else entirely."""
+        columns = [FEATURES.index(name) for name in ("asked", "sentence", "passage")]
+        usable = self.features[~self.skipped][:, columns]
+        return float(usable.max()) if usable.size else -1.0
+
+
+def _gap(values: np.ndarray) -> np.ndarray:
+    return values - values.max() if len(values) else values
+
+
+def _lead(values: np.ndarray) -> np.ndarray:
+    """Each value minus the largest of the others."""
+    if len(values) < 2:
+        return np.zeros_like(values)
+    order = np.argsort(-values)
+    first, second = values[order[0]], values[order[1]]
+    return values - np.where(np.arange(len(values)) == order[0], second, first)
 
 
 def rank(
@@ -125,32 +141,54 @@ def rank(
     question: str,
     skip_documents: frozenset[str] = frozenset(),
 ) -> Ranking:
-    """Score every FAQ entry and every section against one question."""
+    """Measure every FAQ entry and every section against one question."""
     snapshot = sections.snapshot
+    n = len(sections.sections)
     faq = np.full(len(snapshot.faq), -1.0, dtype=np.float32)
     if len(snapshot.faq_vectors):
         np.maximum.at(faq, np.asarray(snapshot.faq_owner, dtype=int), snapshot.faq_vectors @ vector)
-    heading = sections.heading_similarity(vector)
-    for i, entry in enumerate(snapshot.faq):  # curated phrasings are more ways of asking the section they cite
-        cited = sections.faq_section.get(entry.id)
-        if cited is not None:
-            heading[cited] = max(heading[cited], faq[i])
-    sentence_sims, sentence_best = sections.sentence_similarity(vector)
-    dense = np.full(len(sections.sections), -1.0, dtype=np.float32)  # the calibrated cosine scale
-    relevance = np.zeros(len(sections.sections), dtype=np.float32)  # fused: cosine + BM25 + heading words
-    for r in results:
-        s = sections.section_of_chunk[snapshot.positions[r.chunk.id]]
-        dense[s] = max(dense[s], r.similarity)
-        relevance[s] = max(relevance[s], r.score)
-    confidence = np.maximum(np.maximum(heading, sentence_best), dense)
-    score = confidence + RELEVANCE_WEIGHT * relevance
-    for s in sections.sections:
-        if s.doc_path in skip_documents:
-            score[s.index] = confidence[s.index] = -1.0
+    skipped = np.array([s.doc_path in skip_documents for s in sections.sections], dtype=bool)
     for i, entry in enumerate(snapshot.faq):
         if entry.source in skip_documents:
             faq[i] = -1.0
-    return Ranking(faq, score, confidence, sentence_sims, asks_about_evidence(question))
+    heading = sections.heading_similarity(vector)
+    curated = np.full(n, -1.0, dtype=np.float32)  # curated phrasings are more ways of asking their section
+    for i, entry in enumerate(snapshot.faq):
+        cited = sections.faq_section.get(entry.id)
+        if cited is not None:
+            curated[cited] = max(curated[cited], faq[i])
+    sentence_sims, sentence_best = sections.sentence_similarity(vector)
+    passage = np.full(n, -1.0, dtype=np.float32)
+    lexical = np.zeros(n, dtype=np.float32)
+    coverage = np.zeros(n, dtype=np.float32)
+    top_lexical = max((r.lexical for r in results), default=0.0)
+    for r in results:
+        s = sections.section_of_chunk[snapshot.positions[r.chunk.id]]
+        passage[s] = max(passage[s], r.similarity)
+        lexical[s] = max(lexical[s], r.lexical / top_lexical if top_lexical > 0 else 0.0)
+        coverage[s] = max(coverage[s], r.coverage)
+    asked = np.maximum(heading, curated)
+    claims = np.array([s.role == "claims" for s in sections.sections], dtype=np.float32)
+    evidence_question = asks_about_evidence(question)
+    columns = {
+        "asked": asked,
+        "heading": heading,
+        "curated": curated,
+        "sentence": sentence_best,
+        "passage": passage,
+        "lexical": lexical,
+        "coverage": coverage,
+        "asked_gap": _gap(asked),
+        "sentence_gap": _gap(sentence_best),
+        "passage_gap": _gap(passage),
+        "asked_lead": _lead(asked),
+        "sentence_lead": _lead(sentence_best),
+        "unknown": np.full(n, sections.unknown_share(question), dtype=np.float32),
+        "claims": claims,
+        "claims_for_evidence": claims * float(evidence_question),
+    }
+    features = np.stack([columns[name] for name in FEATURES], axis=1).astype(np.float32)
+    return Ranking(faq, features, sentence_sims, evidence_question, skipped)
 
 
 def blend(own: Ranking, condensed: Ranking) -> Ranking:
@@ -159,39 +197,35 @@ def blend(own: Ranking, condensed: Ranking) -> Ranking:
     repeating the previous answer about the topic."""
     return Ranking(
         (own.faq + condensed.faq) / 2,
-        (own.sections + condensed.sections) / 2,
-        (own.confidence + condensed.confidence) / 2,
+        (own.features + condensed.features) / 2,
         (own.sentences + condensed.sentences) / 2,
         own.evidence_question or condensed.evidence_question,
+        own.skipped | condensed.skipped,
     )
 
 
-def best_match(sections: SectionIndex, ranking: Ranking, faq_threshold: float) -> Match | None:
-    """The answer to give: a curated answer when one fits, else the best section (evidence first)."""
-    if not len(ranking.sections) and not len(ranking.faq):
+def best_match(sections: SectionIndex, ranking: Ranking, model: AnswerModel) -> Match | None:
+    """The most probable answering section (an evidence one for a question about evidence), given as its
+    curated answer when one of that section's curated phrasings is close enough to the question."""
+    if not sections.sections:
         return None
-    snapshot = sections.snapshot
-    order = np.argsort(-ranking.sections, kind="stable")
-    chosen = sections.sections[int(order[0])] if len(order) else None
-    if chosen is not None and chosen.role == "claims":
-        evidence = [sections.sections[int(i)] for i in order if sections.sections[int(i)].role != "claims"]
+    probability = np.where(ranking.skipped, -1.0, model.probabilities(ranking.features))
+    order = [int(i) for i in np.argsort(-probability, kind="stable")]
+    chosen = sections.sections[order[0]]
+    if chosen.role == "claims":
+        evidence = [sections.sections[i] for i in order if sections.sections[i].role != "claims"]
         if evidence and (
-            ranking.evidence_question
-            or ranking.confidence[evidence[0].index] >= ranking.confidence[chosen.index] - CLAIMS_MARGIN
+            ranking.evidence_question or probability[evidence[0].index] >= probability[chosen.index] - CLAIMS_MARGIN
         ):
             chosen = evidence[0]
-    section_score = float(ranking.confidence[chosen.index]) if chosen is not None else -1.0
-    if len(ranking.faq):
-        top = int(np.argmax(ranking.faq))
-        entry, similarity = snapshot.faq[top], float(ranking.faq[top])
-        cites_chosen = chosen is not None and sections.faq_section.get(entry.id) == chosen.index
-        if similarity >= faq_threshold or (cites_chosen and similarity >= section_score - FAQ_MARGIN):
-            cited = sections.faq_section.get(entry.id)
-            section = sections.sections[cited] if cited is not None else None
-            return Match(max(similarity, section_score if cites_chosen else 0.0), section, entry, similarity)
-    if chosen is None:
-        return None
-    return Match(section_score, chosen)
+    snapshot = sections.snapshot
+    citing = [i for i, e in enumerate(snapshot.faq) if sections.faq_section.get(e.id) == chosen.index]
+    score = float(probability[chosen.index])
+    if citing:
+        best = max(citing, key=lambda i: ranking.faq[i])
+        if ranking.faq[best] >= model.faq_threshold:
+            return Match(score, chosen, snapshot.faq[best], float(ranking.faq[best]))
+    return Match(score, chosen)
 
 
 def faq_text(entry: FaqEntry) -> str:

@@ -12,7 +12,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.answering import Match, Ranking, best_match, blend, compose, escape, rank, suggest
+import numpy as np
+
+from bot.answer_model import AnswerModel
+from bot.answering import Ranking, best_match, blend, compose, escape, rank, suggest
 from bot.documents import is_expired
 from bot.embedding import Embedder, TextEncoder, everyday_words
 from bot.generation import Generator, generator_from_settings
@@ -31,6 +34,19 @@ from bot.triage.language import Lang
 from bot.understanding import condense, question_parts
 
 ReplyObserver = Callable[[str, Answer], None]
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A question as answering sees it (``Assistant.understand``)."""
+
+    question: str
+    query: str  # spelling corrected, and made to stand alone when it is a follow-up
+    vectors: dict[str, np.ndarray]  # of the question, the query and the parts
+    ranking: Ranking
+    parts: list[Ranking]  # one per part of a compound question
+    skip: frozenset[str]  # documents left out of answers
+    reach: float  # how close the question's own words come to the knowledge base (scope)
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,7 @@ class Assistant:
         triage: Triage | None = None,
         on_reply: ReplyObserver | None = None,
         generator: Generator | None = None,
+        model: AnswerModel | None = None,
     ) -> None:
         self.settings = settings
         self.encoder = encoder or Embedder.from_settings(settings)
@@ -80,6 +97,7 @@ class Assistant:
         self.triage = triage or Triage(self.encoder)
         self._conditions = (read_conditions(), everyday_words())
         self._per_generation: Derived | None = None
+        self.model = model or AnswerModel.load()
         self.on_reply = on_reply
         self.generator = generator if generator is not None else generator_from_settings(settings)
 
@@ -113,10 +131,38 @@ class Assistant:
                 snapshot.info.version,
                 SectionIndex(snapshot),
                 TopicCoverage(texts, names, everyday),
-                Speller(texts, everyday),
+                Speller(texts, everyday, names),
             )
             self._per_generation = cached
         return cached
+
+    def understand(self, question: str, history: Sequence[Turn], snapshot: Snapshot) -> Understood:
+        """What the question asks, measured against the generation: its ranking and its parts' rankings.
+
+        Used by ``ask`` and by the answer model's training (``bench/answer_train.py``), so that both see the
+        same numbers. The question must already be cleaned (``validate_question``).
+        """
+        derived = self._derived(snapshot)
+        lexical = self.retriever.lexical_for(snapshot)
+        spell = derived.speller.correct
+        asked = spell(search_text(question))
+        turns = [Turn(t.role, spell(search_text(clean_text(t.content)))) for t in history]
+        query = condense(asked, turns, lexical.topicality, lexical.names_a_section)
+        parts = question_parts(asked) if query == asked else []
+        # one model call: the question itself for triage, the corrected and condensed ones for retrieval
+        texts = list(dict.fromkeys([question, asked, query, *parts]))
+        vectors = dict(zip(texts, self.encoder.encode(texts), strict=True))
+        settings = self.settings
+        skip = expired_documents(snapshot) if settings.exclude_expired else frozenset()
+
+        def ranking_of(text: str) -> Ranking:
+            results = self.retriever.search(snapshot, text, vectors[text], settings.top_k + len(skip))
+            usable = [r for r in results if r.chunk.doc_path not in skip]
+            return rank(derived.sections, vectors[text], usable, text, skip)
+
+        own = ranking_of(asked)
+        whole = blend(own, ranking_of(query)) if query != asked else own
+        return Understood(question, query, vectors, whole, [ranking_of(p) for p in parts], skip, own.reach)
 
     def _reply(self, question: str, history: Sequence[Turn]) -> Answer:
         not_ready: IndexNotReady | None = None
@@ -124,65 +170,48 @@ class Assistant:
             snapshot: Snapshot | None = self.live.current()
         except IndexNotReady as exc:  # emergencies and crises are still answered without a usable index
             snapshot, not_ready = None, exc
-        asked, query, parts = question, question, []
-        if snapshot is not None:
-            lexical = self.retriever.lexical_for(snapshot)
-            spell = self._derived(snapshot).speller.correct
-            asked = spell(search_text(question))
-            turns = [Turn(t.role, spell(search_text(clean_text(t.content)))) for t in history]
-            query = condense(asked, turns, lexical.topicality, lexical.names_a_section)
-            parts = question_parts(asked) if query == asked else []
-        # one model call: the question itself for triage, the corrected and condensed ones for retrieval
-        texts = list(dict.fromkeys([question, asked, query, *parts]))
-        vectors = dict(zip(texts, self.encoder.encode(texts), strict=True))
-        verdict = self.triage(question, vectors[question])
+        understood = self.understand(question, history, snapshot) if snapshot is not None else None
+        vector = understood.vectors[question] if understood else self.encoder.encode([question])[0]
+        verdict = self.triage(question, vector)
         if verdict.kind in (Kind.CRISIS, Kind.EMERGENCY) or verdict.language == "es":
             return self.finalize(self._fixed_reply(verdict), snapshot, language=verdict.language)
-        if snapshot is None:
+        if snapshot is None or understood is None:
             assert not_ready is not None
             raise not_ready
 
         settings = self.settings
         derived = self._derived(snapshot)
-        sections, topics = derived.sections, derived.topics
-        skip = expired_documents(snapshot) if settings.exclude_expired else frozenset()
-
-        def ranking_of(text: str) -> Ranking:
-            results = self.retriever.search(snapshot, text, vectors[text], settings.top_k + len(skip))
-            return rank(sections, vectors[text], [r for r in results if r.chunk.doc_path not in skip], text, skip)
-
-        def match(text: str) -> tuple[Match | None, Ranking]:
-            ranking = ranking_of(text)
-            return best_match(sections, ranking, settings.faq_threshold), ranking
-
-        if query != asked:  # a follow-up: what it asks, about the topic of the conversation
-            blended = blend(ranking_of(asked), ranking_of(query))
-            whole = best_match(sections, blended, settings.faq_threshold), blended
-        else:
-            whole = match(query)
-        chosen = [whole] if whole[0] is not None else []
-        if parts:
-            found = [m for m in map(match, parts) if m[0] is not None and m[0].score >= settings.answer_threshold]
-            distinct = {(m.faq.id if m.faq else None, m.section.index if m.section else None) for m, _ in found}
-            whole_score = whole[0].score if whole[0] is not None else -1.0
-            if len(found) >= 2 and len(distinct) == len(found) or found and found[0][0].score > whole_score:
-                chosen = found[: settings.max_citations]
+        sections, skip = derived.sections, understood.skip
+        threshold = settings.answer_threshold if settings.answer_threshold is not None else self.model.answer_threshold
+        whole = best_match(sections, understood.ranking, self.model)
+        chosen = [(whole, understood.ranking)] if whole is not None and whole.score >= threshold else []
+        for ranking in understood.parts:  # each further thing the question asks, with its own citation
+            part = best_match(sections, ranking, self.model)
+            cited = {m.section.index for m, _ in chosen if m.section is not None}
+            if (
+                part is not None
+                and part.score >= threshold
+                and part.section is not None
+                and part.section.index not in cited
+                and len(chosen) < settings.max_citations
+            ):
+                chosen.append((part, ranking))
+        if not chosen and whole is not None:
+            chosen = [(whole, understood.ranking)]
         confidence = max((m.score for m, _ in chosen), default=-1.0)
         answered = [m for m, _ in chosen]
+        query_vector = understood.vectors[understood.query]
         suggestions = suggest(
-            snapshot, sections, vectors[query], answered=answered, count=settings.suggestions, skip_documents=skip
+            snapshot, sections, query_vector, answered=answered, count=settings.suggestions, skip_documents=skip
         )
 
-        missing = topics.uncovered(query)
+        missing = derived.topics.uncovered(understood.query) or derived.topics.uncovered(search_text(question))
         if missing is not None and verdict.kind is not Kind.PERSONAL_ADVICE:
-            text = (
-                settings.not_covered_message.replace("{topic}", missing)
-                + " "
-                + settings.with_contact(settings.no_answer_message)
-            )
+            text = settings.not_covered_message.replace("{topic}", missing)
+            text += " " + settings.with_contact(settings.no_answer_message)
             return self.finalize(Draft(kind=Kind.NO_ANSWER, text=text, suggestions=suggestions), snapshot)
         draft = None
-        if confidence >= settings.answer_threshold:
+        if confidence >= threshold:
             draft = compose(chosen, snapshot, settings.max_answer_sentences)
             if self.generator is not None:
                 results = [
@@ -191,7 +220,7 @@ class Assistant:
                     if m.section is not None
                     for p in m.section.chunks
                 ]
-                draft = self.generator.compose(query, results[: settings.max_citations], fallback=draft)
+                draft = self.generator.compose(understood.query, results[: settings.max_citations], fallback=draft)
 
         if verdict.kind is Kind.PERSONAL_ADVICE:
             referral = settings.with_contact(settings.personal_advice_message)
@@ -200,7 +229,8 @@ class Assistant:
                 reply = Draft(kind=Kind.PERSONAL_ADVICE, text=text, citations=draft.citations, suggestions=suggestions)
                 return self.finalize(reply, snapshot)
             return self.finalize(Draft(kind=Kind.PERSONAL_ADVICE, text=referral, suggestions=suggestions), snapshot)
-        if confidence < settings.scope_threshold:
+        scope = settings.scope_threshold if settings.scope_threshold is not None else self.model.scope_threshold
+        if draft is None and understood.reach < scope:
             examples = suggest(snapshot, sections, None, count=settings.suggestions, skip_documents=skip)
             text = settings.out_of_scope_message + "".join(f"\n- {escape(q)}" for q in examples)
             return self.finalize(Draft(kind=Kind.OUT_OF_SCOPE, text=text, suggestions=examples), snapshot)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.index import Snapshot
+from bot.retrieval import expand_lay_terms, tokenize, tokenize_many
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,18 @@ class SectionIndex:
         by_document: dict[str, int] = {}
         for s in self.sections:
             by_document.setdefault(s.doc_path, s.index)
+        texts = [c.embed_text for c in chunks] + [p for e in snapshot.faq for p in e.phrasings]
+        self.vocabulary = frozenset(t for tokens in tokenize_many(texts) for t in tokens) if texts else frozenset()
         # a curated answer names its document and section; one that names no section cites the document's first
         self.faq_section: dict[str, int | None] = {
             entry.id: by_heading.get((entry.source, entry.section), by_document.get(entry.source))
             for entry in snapshot.faq
         }
+
+    def unknown_share(self, question: str) -> float:
+        """Share of the question's content words (stemmed) that nothing in the generation uses."""
+        terms = set(tokenize(expand_lay_terms(question)))
+        return len(terms - self.vocabulary) / len(terms) if terms else 0.0
 
     def heading_similarity(self, vector: np.ndarray) -> np.ndarray:
         """Cosine of the question with each section's heading (-1 for a section without one)."""

@@ -90,9 +90,8 @@ class Settings(BaseSettings):
 
     # Retrieval and answering. Thresholds are cosine similarities of the bundled model (see docs/benchmarks.md).
     top_k: int = 5
-    scope_threshold: float = 0.22
-    answer_threshold: float = 0.38
-    faq_threshold: float = 0.82
+    scope_threshold: float | None = None  # cosine; None: the one calibrated with the answer model
+    answer_threshold: float | None = None  # the answer model's probability; None: the calibrated one
     max_answer_sentences: int = 3
     max_citations: int = 3
     suggestions: int = 3

@@ -17,19 +17,24 @@ from symspellpy import SymSpell, Verbosity
 
 MIN_LENGTH = 3
 """Shorter words (and abbreviations such as "ms", "ra") are left as typed."""
+MIN_SPLIT = 4
+"""A run-together word is split only into words at least this long ("stemcells", not "cost its")."""
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 class Speller:
     """Built once per index generation from its texts; ``correct`` is thread-safe (lookups only)."""
 
-    def __init__(self, knowledge_texts: Iterable[str], everyday: Iterable[str]) -> None:
+    def __init__(self, knowledge_texts: Iterable[str], everyday: Iterable[str], names: Iterable[str] = ()) -> None:
         counts = Counter(w.lower() for text in knowledge_texts for w in _WORD.findall(text))
         self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in counts.items():  # only the documents' words are suggested
             self._symspell.create_dictionary_entry(word, count)
         self._documents = set(counts)
-        self._known = self._documents | {w.lower() for w in everyday}  # never changed
+        # never changed: everyday words, and the words of condition names ("copd" is not a misspelt "cord")
+        self._known = (
+            self._documents | {w.lower() for w in everyday} | {w.lower() for name in names for w in _WORD.findall(name)}
+        )
 
     def _fix(self, word: str) -> str:
         lower = word.lower()
@@ -41,7 +46,7 @@ class Speller:
             return found[0].term
         split = self._symspell.word_segmentation(lower, max_edit_distance=1)
         parts = split.corrected_string.split()
-        if len(parts) > 1 and all(part in self._documents and len(part) >= MIN_LENGTH for part in parts):
+        if len(parts) > 1 and all(part in self._documents and len(part) >= MIN_SPLIT for part in parts):
             return split.corrected_string
         return word
 

@@ -64,17 +64,18 @@ _PART_BREAK = re.compile(
     r"should|whats|hows)\b)",
     re.IGNORECASE,
 )
-SHORT_COMPOUND_WORDS = 6
+_CONJUNCTION = re.compile(r"\s+(?:and|or|&|plus)\s+|\s*[,/+&]\s*")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def question_parts(question: str) -> list[str]:
-    """The separate questions in one message ("risks and cost?", "is it safe? how much is it"), or [] when
-    it asks one thing. Parts that turn out to be filler ("hi, sorry to bother you") are dropped later, when
-    nothing answers them."""
+    """The separate questions in one message ("risks and cost?", "is it safe? how much is it", "can it blind
+    you or cause tumors"), or [] when it asks one thing. A part that nothing answers ("hi, sorry to bother
+    you"), or that the whole question already answers, is dropped later."""
     pieces = [p.strip(" ,") for p in _PART_BREAK.split(question) if p and p.strip(" ,")]
     pieces = [p for p in pieces if _WORD.search(p)]
-    if len(pieces) == 1 and len(question.split()) <= SHORT_COMPOUND_WORDS:
-        pieces = [p.strip(" ?,.") for p in re.split(r"\s+(?:and|&|or)\s+|\s*[,&/+]\s*", question) if p.strip(" ?,.")]
-        pieces = [p for p in pieces if _WORD.search(p)]
+    if len(pieces) == 1:
+        halves = [p.strip(" ?,.") for p in _CONJUNCTION.split(question, maxsplit=1)]
+        if len(halves) == 2 and all(tokenize(h) for h in halves):
+            pieces = halves
     return pieces if len(pieces) > 1 else []
