@@ -293,8 +293,10 @@ def suggest(
     answered: Sequence[Match] = (),
     count: int,
     skip_documents: frozenset[str] = frozenset(),
+    refused: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
-    """Curated questions near the topic that the reply did not just answer (each one is answered when asked)."""
+    """Curated questions near the topic that the reply did not just answer, and that would be answered (not
+    sent down a safety path) if the patient asked them."""
     if count <= 0 or not snapshot.faq:
         return ()
     done_faq = {m.faq.id for m in answered if m.faq is not None}
@@ -303,6 +305,7 @@ def suggest(
         i
         for i, entry in enumerate(snapshot.faq)
         if entry.id not in done_faq
+        and entry.id not in refused
         and sections.faq_section.get(entry.id) not in done_sections
         and entry.source not in skip_documents
     ]

@@ -57,6 +57,7 @@ class Derived:
     sections: SectionIndex
     topics: TopicCoverage
     speller: Speller
+    refused: frozenset[str]  # curated entries whose own question triage would send down a safety path
 
 
 """Told of every reply with its (cleaned) question: how optional features such as insights hook in."""
@@ -132,6 +133,7 @@ class Assistant:
                 SectionIndex(snapshot),
                 TopicCoverage(texts, names, everyday),
                 Speller(texts, everyday, names),
+                frozenset(e.id for e in snapshot.faq if self.triage(e.question).kind is not None),
             )
             self._per_generation = cached
         return cached
@@ -184,17 +186,17 @@ class Assistant:
         sections, skip = derived.sections, understood.skip
         threshold = settings.answer_threshold if settings.answer_threshold is not None else self.model.answer_threshold
         whole = best_match(sections, understood.ranking, self.model)
+        parts = [(m, r) for r in understood.parts if (m := best_match(sections, r, self.model)) is not None]
+        parts = [(m, r) for m, r in parts if m.score >= threshold and m.section is not None]
+        part_sections = [m.section.index for m, _ in parts if m.section is not None]
         chosen = [(whole, understood.ranking)] if whole is not None and whole.score >= threshold else []
-        for ranking in understood.parts:  # each further thing the question asks, with its own citation
-            part = best_match(sections, ranking, self.model)
+        if len(set(part_sections)) >= 2 and (
+            whole is None or whole.section is None or whole.section.index not in part_sections
+        ):
+            chosen = []  # the whole question matched neither of the things it asks: answer each of them
+        for part, ranking in parts:  # each further thing the question asks, with its own citation
             cited = {m.section.index for m, _ in chosen if m.section is not None}
-            if (
-                part is not None
-                and part.score >= threshold
-                and part.section is not None
-                and part.section.index not in cited
-                and len(chosen) < settings.max_citations
-            ):
+            if part.section is not None and part.section.index not in cited and len(chosen) < settings.max_citations:
                 chosen.append((part, ranking))
         if not chosen and whole is not None:
             chosen = [(whole, understood.ranking)]
@@ -202,7 +204,13 @@ class Assistant:
         answered = [m for m, _ in chosen]
         query_vector = understood.vectors[understood.query]
         suggestions = suggest(
-            snapshot, sections, query_vector, answered=answered, count=settings.suggestions, skip_documents=skip
+            snapshot,
+            sections,
+            query_vector,
+            answered=answered,
+            count=settings.suggestions,
+            skip_documents=skip,
+            refused=derived.refused,
         )
 
         missing = derived.topics.uncovered(understood.query) or derived.topics.uncovered(search_text(question))
@@ -231,7 +239,9 @@ class Assistant:
             return self.finalize(Draft(kind=Kind.PERSONAL_ADVICE, text=referral, suggestions=suggestions), snapshot)
         scope = settings.scope_threshold if settings.scope_threshold is not None else self.model.scope_threshold
         if draft is None and understood.reach < scope:
-            examples = suggest(snapshot, sections, None, count=settings.suggestions, skip_documents=skip)
+            examples = suggest(
+                snapshot, sections, None, count=settings.suggestions, skip_documents=skip, refused=derived.refused
+            )
             text = settings.out_of_scope_message + "".join(f"\n- {escape(q)}" for q in examples)
             return self.finalize(Draft(kind=Kind.OUT_OF_SCOPE, text=text, suggestions=examples), snapshot)
         if draft is None:

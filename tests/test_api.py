@@ -8,7 +8,7 @@ from bot.embedding import Embedder
 from bot.settings import PROJECT_ROOT, Settings
 from tests.conftest import app_for, serving
 
-CITATION_KEYS = {"id", "title", "source", "section", "snippet", "score", "reviewed"}
+CITATION_KEYS = {"id", "title", "source", "section", "snippet", "score", "reviewed", "url"}
 ANSWER_KEYS = {"answer", "kind", "citations", "disclaimer", "suggestions", "index_version", "reply_id", "language"}
 
 
@@ -114,3 +114,12 @@ def test_a_server_on_another_embedding_model_refuses_the_index(published: Settin
         assert reply.status_code == 503 and reply.json()["error"] == "index_not_ready"
         urgent = httpx.post(f"{base}/api/ask", json={"question": "my chest hurts and I can't breathe"})
         assert urgent.status_code == 200 and urgent.json()["kind"] == "emergency"
+
+
+def test_the_openapi_document_describes_the_reply(server: str) -> None:
+    schema = httpx.get(f"{server}/api/openapi.json").json()
+    reply = schema["paths"]["/api/ask"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    answer = schema["components"]["schemas"][reply["$ref"].rsplit("/", 1)[-1]]
+    assert set(answer["properties"]) == ANSWER_KEYS  # the audit trail is not part of the contract
+    assert set(schema["components"]["schemas"]["Citation"]["properties"]) == CITATION_KEYS
+    assert httpx.get(f"{server}/api/docs").status_code == 200

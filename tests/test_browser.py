@@ -297,3 +297,18 @@ def test_the_question_box_placeholder_is_readable(browser, server: str) -> None:
     open_chat(page, server)
     assert contrast(page.locator("#question textarea"), "::placeholder") >= 4.5
     page.close()
+
+
+def test_the_api_docs_work_offline_under_the_strict_policy(browser, server: str) -> None:
+    """Swagger UI from the swagger-ui-bundle package: it draws the /api/ask operation and its response schema
+    with no request leaving the server and no Content-Security-Policy violation."""
+    page = browser.new_page(viewport=DESKTOP)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: problems.append(r.url) if not r.url.startswith(server) else None)
+    page.goto(f"{server}/api/docs")
+    page.get_by_text("/api/ask").first.wait_for()
+    page.get_by_text("/api/ask").first.click()
+    page.get_by_text("citations").first.wait_for()
+    assert not problems, problems
+    page.close()

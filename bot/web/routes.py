@@ -60,6 +60,8 @@ NEEDED: tuple[Route, ...] = (
     Route("POST", "/api/ask", "ask one question (REST API; the widget's page)", body="small"),
     Route("POST", "/api/feedback", "like or dislike a reply", body="small"),
     Route("GET", "/api/openapi.json", "machine-readable description of the REST API"),
+    Route("GET", "/api/docs", "interactive documentation of the REST API (Swagger UI)"),
+    Route("GET", "/api/docs/static/{name}", "the documentation page's script, stylesheet and icon"),
     Route("GET", "/healthz", "health check: the active index and its size"),
     Route("GET", "/widget.js", "the one-line embed script for the clinic's site"),
     Route("GET", "/widget", "the compact chat page the widget frames"),
@@ -82,6 +84,7 @@ NEEDED: tuple[Route, ...] = (
     Route("GET", "/static/{path:path}", _STATIC),
     Route("GET", "/svelte/{path:path}", _STATIC),
     Route("GET", "/favicon.ico", "the site icon"),
+    Route("GET", "/chat/chat.js", "the chat page's own script (scrolling, suggestion buttons, call links)"),
     # The staff page (Gradio app at /admin, behind Gradio's login; bot/web/admin.py).
     Route("GET", "/admin", "the staff page: the sign-in form until signed in (/admin redirects to /admin/)"),
     Route("POST", "/admin/login", "staff sign-in (throttled: bot/web/login.py)", "sign-in", "small"),

@@ -11,7 +11,7 @@ from bot.embedding import Embedder
 from bot.insights import Insights
 from bot.settings import Settings
 from bot.web.admin import ADMIN_CSS, build_admin, build_closed_admin
-from bot.web.api import build_router, install_error_handlers
+from bot.web.api import build_docs_router, build_router, install_error_handlers
 from bot.web.chat import CSS, HEAD, build_chat, build_chat_assets
 from bot.web.limits import BodySizeLimit
 from bot.web.login import LOGIN_NOTE, LoginThrottle
@@ -41,6 +41,7 @@ def create_app(
     assistant = assistant or Assistant(settings, embedder)
     assistant.on_reply = assistant.on_reply or insights.record_reply
     app = FastAPI(title=settings.clinic_name, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.openapi_version = "3.0.3"  # the bundled Swagger UI (4.x) renders no 3.1 document; the schema is the same
     staff_login = bool(settings.admin_user and settings.admin_password)
     install_error_handlers(app)
     origins = embed_origins(settings.allowed_origins)
@@ -61,6 +62,7 @@ def create_app(
     app.add_middleware(SecurityHeaders, frame_ancestors={WIDGET_PAGE: frame_ancestors(origins)})
     # API and widget routes are registered before the Gradio mount so that they take precedence over it.
     app.include_router(build_router(assistant, insights))
+    app.include_router(build_docs_router(settings.clinic_name))
     app.include_router(build_widget_router(assistant))
     app.include_router(build_chat_assets())
     app.state.assistant = assistant
