@@ -7,6 +7,8 @@ Two layers, crisis before emergency before personal advice, the first that fires
    of labelled messages in English and Spanish (``bench/data/triage``), with thresholds chosen for recall on
    messages it was not trained on. It reads the whole message and each of its sentences, so an urgent
    sentence inside a longer question ("my face is drooping since lunch. also what are mscs") is not diluted.
+3. Nearest labelled examples: a message much closer to urgent examples than to benign look-alikes is urgent
+   even when the classifier weighs its words too lightly.
 
 Off-topic questions are not decided here: what is in scope comes from the knowledge base (retrieval).
 """
@@ -94,6 +96,8 @@ class Triage:
             return Verdict(Kind.CRISIS, "crisis pattern", language)
         if patterns.is_emergency(text):
             return Verdict(Kind.EMERGENCY, "emergency pattern", language)
+        if vector is None:
+            vector = self.encoder.encode([message])[0]
         probs = self.probabilities(message, vector)
         crisis, emergency = probs[:, CRISIS], probs[:, EMERGENCY]
         most = int(np.argmax(crisis + emergency))  # the most urgent sentence speaks for the message
@@ -101,6 +105,9 @@ class Triage:
             if crisis[most] >= emergency[most]:
                 return Verdict(Kind.CRISIS, "crisis model", language)
             return Verdict(Kind.EMERGENCY, "emergency model", language)
+        by_example = self.model.neighbours.urgent(vector) if self.model.neighbours is not None else None
+        if by_example is not None:
+            return Verdict(Kind(by_example), f"{by_example} by example", language)
         if patterns.is_personal(text):
             return Verdict(Kind.PERSONAL_ADVICE, "personal-advice pattern", language)
         if probs[0, PERSONAL] >= self.model.thresholds.personal_advice:
