@@ -72,9 +72,9 @@ HARD_NEGATIVE = 0.35
 decide a margin; farther ones never are a message's nearest."""
 LOWEST_THRESHOLD = 0.05
 CV_RECALL = 0.995
-"""Urgent recall the threshold must keep: every development message the classifier can catch at all (at
+"""Urgent recall the threshold must keep: every development message the triage can catch at all (at
 ``LOWEST_THRESHOLD``), and 99.5% of the tuning part's cross-validated messages (composed messages, a few of
-them ambiguous by construction)."""
+them ambiguous by construction). Both count the patterns and the nearest-example layer too."""
 URGENT = ("crisis", "emergency")
 PROBE_LABELS = {"out_of_scope": "benign", "injection": "benign"}
 
@@ -222,7 +222,7 @@ def correct(messages: Sequence[Message], decided: np.ndarray) -> np.ndarray:
 
 
 def urgent_misses(s: Scored, messages: Sequence[Message], threshold: float) -> int:
-    fired = s.crisis_pattern | s.emergency_pattern | (s.urgent >= threshold)
+    fired = s.crisis_pattern | s.emergency_pattern | (s.by_example != "") | (s.urgent >= threshold)
     return int(sum(m.label in URGENT and not f for m, f in zip(messages, fired, strict=True)))
 
 
@@ -289,7 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for fit_rows, held_rows in folds.split(x, labels):
         model = fit(x[fit_rows], labels[fit_rows])
         assert tuple(model.classes_) == LABELS
-        held.append((held_rows, score(model.coef_, model.intercept_, idf, [train[i] for i in held_rows], vectors)))
+        fold_neighbours = examples_of([train[i] for i in fit_rows], vectors)
+        held_messages = [train[i] for i in held_rows]
+        held.append((held_rows, score(model.coef_, model.intercept_, idf, held_messages, vectors, fold_neighbours)))
     order = np.concatenate([rows for rows, _ in held])
     cv = Scored(*(np.concatenate([getattr(s, f) for _, s in held])[np.argsort(order)] for f in Scored.__annotations__))
 

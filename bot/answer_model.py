@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 MODEL_FILE = Path(__file__).parent / "data" / "answer_model.json"
+RARE_NAME_SIMILARITY = 0.5
 FEATURES = (
     "asked",  # the heading, or the closest curated phrasing that cites the section (-1: none)
     "heading",  # the section's heading alone (-1: none)
@@ -30,6 +31,7 @@ FEATURES = (
     "asked_lead",  # "asked" minus the best "asked" of the other sections (> 0 for a clear winner)
     "sentence_lead",
     "unknown",  # share of the question's words that no document, heading or curated phrasing uses
+    "rare_coverage",  # share of the question's unusual words (names, not everyday English) the section has
     "claims",  # 1 for the clinic's own claims
     "claims_for_evidence",  # 1 for a claims section asked a question about evidence, risks or approval
 )
@@ -42,6 +44,7 @@ class AnswerModel:
     answer_threshold: float  # below this probability for the best section: no answer
     faq_threshold: float  # a curated answer citing the chosen section is used from this phrasing similarity
     scope_threshold: float = 0.22  # unanswered, and no closer than this to anything: out of scope
+    similarity_floor: float = 0.0  # and the answer's heading, curated phrasing or sentence at least this close
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> AnswerModel:
@@ -53,6 +56,8 @@ class AnswerModel:
             float(data["bias"]),
             float(data["answer_threshold"]),
             float(data["faq_threshold"]),
+            float(data["scope_threshold"]),
+            float(data["similarity_floor"]),
         )
 
     def save(self, path: Path = MODEL_FILE, **about: object) -> None:
@@ -63,9 +68,17 @@ class AnswerModel:
             "answer_threshold": self.answer_threshold,
             "faq_threshold": self.faq_threshold,
             "scope_threshold": self.scope_threshold,
+            "similarity_floor": self.similarity_floor,
             **about,
         }
         path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
+        """Per section: how likely it answers; 0 for one no closer than ``similarity_floor`` to the question
+        (the weights rank sections, and a section that leads the others by a little is still not an answer
+        when nothing is close)."""
+        p = 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
+        close = np.maximum(features[:, FEATURES.index("asked")], features[:, FEATURES.index("sentence")])
+        # a name the model has never seen ("MESEMS") vouches for the section that has it, as a close match would
+        close = np.maximum(close, RARE_NAME_SIMILARITY * features[:, FEATURES.index("rare_coverage")])
+        return np.where(close >= self.similarity_floor, p, 0.0)

@@ -184,6 +184,7 @@ def rank(
         "asked_lead": _lead(asked),
         "sentence_lead": _lead(sentence_best),
         "unknown": np.full(n, sections.unknown_share(question), dtype=np.float32),
+        "rare_coverage": sections.rare_coverage(question),
         "claims": claims,
         "claims_for_evidence": claims * float(evidence_question),
     }

@@ -130,7 +130,7 @@ class Assistant:
             names, everyday = self._conditions
             cached = Derived(
                 snapshot.info.version,
-                SectionIndex(snapshot),
+                SectionIndex(snapshot, everyday),
                 TopicCoverage(texts, names, everyday),
                 Speller(texts, everyday, names),
                 frozenset(e.id for e in snapshot.faq if self.triage(e.question).kind is not None),

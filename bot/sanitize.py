@@ -36,18 +36,18 @@ def _rewrite_link(match: re.Match[str]) -> str:
 
 _MARKUP_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
-_QUOTE_START = re.compile(r"^(\s*)>", re.MULTILINE)
 
 
 def markdown_text(text: str) -> str:
     """Source text as safe Markdown: tags escaped, images dropped to their alt text, unsafe links unlinked.
 
-    Escapes are Markdown's backslashes, and only where a character could start markup (a tag, an entity, a
-    quote block): "Suicide & Crisis" and "1 < 2" stay as written, for clients that show the text as it is.
+    Only a character that could start markup is escaped: "<" before a tag name becomes "&lt;", and "&" that
+    would read as an entity becomes "&amp;". Everything else stays as written ("988 Suicide & Crisis
+    Lifeline", "1 < 2"), so a client that shows the text without rendering it shows what the document says,
+    and one that renders it as Markdown or even as HTML runs nothing.
     """
-    escaped = _MARKUP_START.sub(r"\\<", text)
-    escaped = _ENTITY.sub(r"\\&", escaped)
-    escaped = _QUOTE_START.sub(r"\1\\>", escaped)
+    escaped = _ENTITY.sub("&amp;", text)
+    escaped = _MARKUP_START.sub("&lt;", escaped)
     linked = _MARKDOWN_LINK.sub(_rewrite_link, escaped)
     # a bare "javascript:" that some renderer might auto-link is broken up with a zero-width joiner
     return _BARE_SCHEME.sub(lambda m: m.group(0)[:-1] + "\u2060:", linked)

@@ -8,6 +8,7 @@ Built once per generation, beside BM25 (``Retriever``), from vectors stored at i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,8 +35,9 @@ class Section:
 class SectionIndex:
     """Sections of a snapshot with their vectors, and which sections the FAQ entries cite."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, everyday: frozenset[str] = frozenset()) -> None:
         self.snapshot = snapshot
+        self.everyday = everyday
         chunks = snapshot.chunks
         self.section_of_chunk: list[int] = []
         keys: list[tuple[str, str]] = []
@@ -82,6 +84,7 @@ class SectionIndex:
         by_document: dict[str, int] = {}
         for s in self.sections:
             by_document.setdefault(s.doc_path, s.index)
+        self.terms = [frozenset(t for p in s.chunks for t in tokenize(chunks[p].embed_text)) for s in self.sections]
         texts = [c.embed_text for c in chunks] + [p for e in snapshot.faq for p in e.phrasings]
         self.vocabulary = frozenset(t for tokens in tokenize_many(texts) for t in tokens) if texts else frozenset()
         # a curated answer names its document and section; one that names no section cites the document's first
@@ -94,6 +97,15 @@ class SectionIndex:
         """Share of the question's content words (stemmed) that nothing in the generation uses."""
         terms = set(tokenize(expand_lay_terms(question)))
         return len(terms - self.vocabulary) / len(terms) if terms else 0.0
+
+    def rare_coverage(self, question: str) -> np.ndarray:
+        """Per section: the share of the question's unusual words (names the model has never seen, such as
+        "MESEMS" or "zimislecel": not everyday English) that the section contains; 0 when there are none."""
+        words = [w for w in re.findall(r"[A-Za-z][\w-]{3,}", question) if w.lower() not in self.everyday]
+        rare = {t for w in words for t in tokenize(w)}
+        if not rare:
+            return np.zeros(len(self.sections), dtype=np.float32)
+        return np.array([len(rare & terms) / len(rare) for terms in self.terms], dtype=np.float32)
 
     def heading_similarity(self, vector: np.ndarray) -> np.ndarray:
         """Cosine of the question with each section's heading (-1 for a section without one)."""

@@ -97,7 +97,7 @@ def test_a_quote_from_the_clinics_claims_says_whose_words_they_are(assistant: As
 
 def test_uncovered_clinic_logistics_and_off_topic_questions(assistant: Assistant) -> None:
     assert assistant.ask("what's the weather in Paris tomorrow").kind is Kind.OUT_OF_SCOPE
-    assert assistant.ask("Do I need to fast before the procedure?").kind is Kind.NO_ANSWER
+    assert assistant.ask("Can I bring my dog to the appointment?").kind is Kind.NO_ANSWER
 
 
 def test_rest_answers_are_markdown_without_entities(assistant: Assistant) -> None:
@@ -106,7 +106,7 @@ def test_rest_answers_are_markdown_without_entities(assistant: Assistant) -> Non
 
 
 def test_markup_in_documents_is_shown_as_text() -> None:
-    assert escape('<img src=x onerror="alert(1)">') == '\\<img src=x onerror="alert(1)">'
+    assert escape('<img src=x onerror="alert(1)">') == '&lt;img src=x onerror="alert(1)">'
     assert escape("988 Suicide & Crisis Lifeline, 1 < 2") == "988 Suicide & Crisis Lifeline, 1 < 2"
 
 

@@ -19,7 +19,15 @@ def reply(text: str, kind: Kind = Kind.ANSWER, **extra) -> Answer:
 
 
 def test_an_answer_has_its_sources_and_the_whole_disclaimer_but_no_suggestion_text() -> None:
-    source = Citation(1, "Balanced <Picture>", "handout", "Risks", "Some <b>risk</b>.", 0.9, "2026-11-25")
+    source = Citation(
+        id=1,
+        title="Balanced <Picture>",
+        source="handout",
+        section="Risks",
+        snippet="Some <b>risk</b>.",
+        score=0.9,
+        reviewed="2026-11-25",
+    )
     shown = render_reply(reply("Answer. [1]", citations=(source,), suggestions=("What does it cost?",)))
     assert "<summary>Sources (1)</summary>" in shown and "Balanced &lt;Picture&gt;" in shown
     assert f'<details class="reply-disclaimer"><summary>{DISCLAIMER}</summary></details>' in html.unescape(shown)

@@ -16,14 +16,16 @@ from tests.conftest import copy_knowledge
 SHIPPED_DOCUMENTS = sorted(p.name for p in (PROJECT_ROOT / "knowledge").glob("*.md"))
 
 DOC = """---
-title: Aftercare Notes
+title: Visiting Notes
 source: clinic
 reviewed: 2026-01-01
 ---
-## Rest after the procedure
+## Parking at the Elm Street clinic
 
-Patients rest for two days after the fat harvest and avoid heavy lifting for a week.
+Patients park free in the blue garage behind the Elm Street clinic and bring the ticket to reception.
 """
+NEW_TEXTS = 3
+"""Texts the model embeds for DOC: its one chunk, its section heading and its one sentence."""
 
 
 @pytest.fixture
@@ -47,7 +49,7 @@ def test_changed_and_new_documents_reuse_cached_embeddings(embedder: Embedder, k
     (kb.knowledge_dir / "aftercare.md").write_text(DOC)
     report = ingest(kb, embedder)
     assert report.published and report.added == ["aftercare.md"]
-    assert report.embedded == 1  # only the new document's one chunk reached the model
+    assert report.embedded == NEW_TEXTS  # only the new document's texts reached the model
     assert report.chunks == first.chunks + 1
     live = LiveIndex(make_store(kb), embedder.model_id).current()
     assert live.info.documents == len(SHIPPED_DOCUMENTS) + 1
@@ -58,13 +60,13 @@ def test_removed_document_is_never_cited_again(embedder: Embedder, kb: Settings)
     (kb.knowledge_dir / "aftercare.md").write_text(DOC)
     ingest(kb, embedder)
     assistant = Assistant(kb, embedder)
-    before = assistant.ask("How long do patients rest after the fat harvest?")
-    assert any(c.title == "Aftercare Notes" for c in before.citations)
+    before = assistant.ask("Where do patients park at the Elm Street clinic?")
+    assert any(c.title == "Visiting Notes" for c in before.citations)
     (kb.knowledge_dir / "aftercare.md").unlink()
     report = ingest(kb, embedder)
     assert report.removed == ["aftercare.md"]
-    after = assistant.ask("How long do patients rest after the fat harvest?")  # same process: follows the flip
-    assert all(c.title != "Aftercare Notes" for c in after.citations)
+    after = assistant.ask("Where do patients park at the Elm Street clinic?")  # same process: follows the flip
+    assert all(c.title != "Visiting Notes" for c in after.citations)
     assert after.index_version == report.version
 
 

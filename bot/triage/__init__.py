@@ -30,13 +30,14 @@ from bot.triage.language import Lang, LanguageGuess
 __all__ = ["Triage", "Verdict"]
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:also|btw|anyway|and also|plus)\b[,:]?\s+", re.IGNORECASE)
+_CONNECTOR = re.compile(r"^(?:also|btw|anyway|and|plus|oh)\b[,:]?\s*", re.IGNORECASE)
 MIN_PART_WORDS = 2
 CRISIS, EMERGENCY, PERSONAL = (LABELS.index(label) for label in ("crisis", "emergency", "personal_advice"))
 
 
 def sentences(message: str) -> list[str]:
     """The message's sentences and clauses, when it has more than one (each of at least two words)."""
-    parts = [p.strip() for p in _SENTENCE_BREAK.split(message) if p and p.strip()]
+    parts = [_CONNECTOR.sub("", p.strip()) for p in _SENTENCE_BREAK.split(message) if p and p.strip()]
     parts = [p for p in parts if len(p.split()) >= MIN_PART_WORDS]
     return parts if len(parts) > 1 else []
 
