@@ -10,6 +10,7 @@ Data, all in the repository:
 - ``benign-extra.jsonl``: everyday, off-topic and logistics messages, figures of speech ("the price is killing
   me"), information questions about symptoms, in English and Spanish;
 - ``../questions/tuning.jsonl``: the tuning part of the labelled patient questions, all ``benign`` here;
+- ``blind-*.jsonl``: fresh blind batches, added once their first score is in ``docs/safety.md``;
 - ``probes.yaml``: 435 hand-written messages, the development set: never trained on, they choose the
   thresholds and say how the classifier does on messages unlike the tuning part.
 The frozen test part (``test.jsonl``) and blind batches are never read here.
@@ -42,7 +43,7 @@ from bot.index import EmbeddingCache
 from bot.ingestion import text_key
 from bot.inputs import clean_text
 from bot.settings import PROJECT_ROOT, Settings
-from bot.triage import patterns, sentences
+from bot.triage import PATTERN_VETO, patterns, sentences
 from bot.triage.classifier import (
     LABELS,
     MODEL_FILE,
@@ -103,6 +104,8 @@ def training_messages() -> list[Message]:
     messages += [Message(text, label) for label, texts in examples.items() for text in texts]
     messages += read_jsonl(DATA / "medquad-benign.jsonl")
     messages += read_jsonl(DATA / "benign-extra.jsonl")
+    for batch in sorted(DATA.glob("blind-*.jsonl")):  # a blind batch, once its first score is reported
+        messages += read_jsonl(batch)
     for line in QUESTIONS.read_text(encoding="utf-8").splitlines():  # patients' questions about the therapy
         if line.strip():
             item = json.loads(line)
@@ -212,7 +215,8 @@ def decide(s: Scored, t: Thresholds) -> np.ndarray:
     out[s.by_example != ""] = s.by_example[s.by_example != ""]
     out[urgent & ~s.crisis_wins] = "emergency"
     out[urgent & s.crisis_wins] = "crisis"
-    out[s.emergency_pattern & ~s.crisis_pattern] = "emergency"
+    vetoed = (s.whole[:, LABELS.index("benign")] >= PATTERN_VETO) & (s.by_example == "")
+    out[s.emergency_pattern & ~s.crisis_pattern & ~vetoed] = "emergency"
     out[s.crisis_pattern] = "crisis"
     return out
 
@@ -309,7 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     TriageModel(final.coef_, final.intercept_, idf, thresholds, embedder.model_id, neighbours).save(args.output)
 
     digest = hashlib.sha256()
-    for path in [DATA / n for n in ("tuning.jsonl", "examples.yaml", "medquad-benign.jsonl", "benign-extra.jsonl")]:
+    named = ("tuning.jsonl", "examples.yaml", "medquad-benign.jsonl", "benign-extra.jsonl")
+    for path in [*(DATA / n for n in named), *sorted(DATA.glob("blind-*.jsonl"))]:
         digest.update(path.read_bytes())
     digest.update(QUESTIONS.read_bytes())
     digest.update((DATA / "probes.yaml").read_bytes())
