@@ -192,14 +192,14 @@ def rank(
     return Ranking(faq, features, sentence_sims, evidence_question, skipped)
 
 
-def blend(own: Ranking, condensed: Ranking) -> Ranking:
-    """A follow-up's ranking: what it asks in its own words ("is it safe?"), and with the previous question's
-    topic ("is it safe? MSCs"), averaged, so that the answer fits both the question and the topic rather than
-    repeating the previous answer about the topic."""
+def blend(own: Ranking, condensed: Ranking, weight: float = 0.5) -> Ranking:
+    """A follow-up's ranking: what it asks in its own words ("is it safe?"), and condensed with the previous
+    question ("what are MSCs? is it safe?"), averaged (``weight`` on the condensed one), so that the answer fits
+    both the question and the topic rather than repeating the previous answer about the topic."""
     return Ranking(
-        (own.faq + condensed.faq) / 2,
-        (own.features + condensed.features) / 2,
-        (own.sentences + condensed.sentences) / 2,
+        (1 - weight) * own.faq + weight * condensed.faq,
+        (1 - weight) * own.features + weight * condensed.features,
+        (1 - weight) * own.sentences + weight * condensed.sentences,
         own.evidence_question or condensed.evidence_question,
         own.skipped | condensed.skipped,
     )

@@ -33,7 +33,6 @@ PERSONAL_ADVICE = 0.79
 SPANISH_URGENT = 0.89
 KNOWN_MISSES = {
     # hand-written look-alikes the classifier still sends down a safety path (the hypothetical is not read as one)
-    "what should I do if I feel faint after the harvest?": Kind.EMERGENCY,
     "do MSCs replace methotrexate?": Kind.PERSONAL_ADVICE,
 }
 
