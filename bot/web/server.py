@@ -7,12 +7,14 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from bot.conversation import Assistant
+from bot.credentials import StaffAccounts
 from bot.embedding import Embedder
 from bot.insights import Insights
 from bot.settings import Settings
 from bot.web.admin import build_admin, build_closed_admin
 from bot.web.api import build_router, install_error_handlers
 from bot.web.chat import CSS, build_chat
+from bot.web.head import HeadAsGet
 from bot.web.limits import BodySizeLimit
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.security import SecurityHeaders
@@ -42,6 +44,7 @@ def create_app(
     app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(ApiCors, origins=origins)
     app.add_middleware(SecurityHeaders, frame_ancestors={WIDGET_PAGE: frame_ancestors(origins)})
+    app.add_middleware(HeadAsGet)  # outermost: HEAD gets exactly the GET response's status and headers
     # API and widget routes are registered before the Gradio mount so that they take precedence over it.
     app.include_router(build_router(assistant, insights))
     app.include_router(build_widget_router(assistant))
@@ -51,9 +54,10 @@ def create_app(
     def admin_slash() -> RedirectResponse:
         return RedirectResponse("/admin/")
 
-    if settings.admin_user and settings.admin_password:
+    accounts = StaffAccounts.from_settings(settings)  # refuses an unreadable credentials file at start-up
+    if accounts is not None:
         admin = build_admin(settings, assistant.live.store, insights, embedder)
-        auth = (settings.admin_user, settings.admin_password)
+        auth = accounts.as_auth()
     else:
         admin, auth = build_closed_admin(), None
     # The staff app is mounted first: "/" would otherwise take every path, "/admin" included.
