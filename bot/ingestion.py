@@ -87,6 +87,7 @@ class IngestReport:
     unsupported: list[str] = field(default_factory=list)  # curated answers their cited section does not support
     grades: dict[str, float | None] = field(default_factory=dict)  # document -> Flesch-Kincaid grade
     checked: int = 0  # check questions the publish gate asked both indexes
+    check_seconds: float = 0.0  # what the publish gate (and the answer-support check) added to the run
     held_because: list[str] = field(default_factory=list)  # the gate's reasons (also when published with force)
     chunks: int = 0
     embedded: int = 0  # texts sent to the model (cache misses)
@@ -113,7 +114,7 @@ class IngestReport:
             ("seconds", f"{self.seconds:.1f}"),
         ]
         if self.checked:
-            rows.append(("checked", self.checked))
+            rows.append(("checked", f"{self.checked} questions in {self.check_seconds:.1f} s"))
         lines = [f"{name:>10}  {value}" for name, value in rows]
         lines += [f"INVALID {failure.path}: {failure.reason}" for failure in self.blocked]
         lines += [f"FAILED  {failure.path}: {failure.reason}" for failure in self.failed]
@@ -372,8 +373,10 @@ def ingest(
                 verify_generation(store, info)
             else:
                 info = _build(store, docs, chunks_by_doc, chunks, faq, fingerprint, embedder, cache, report, progress)
+            checking = time.perf_counter()
             gate = _gate(settings, store, info, active, faq, extra, embedder, encode)
             report.checked, report.unsupported = gate.checked, [p.line() for p in gate.unsupported]
+            report.check_seconds = time.perf_counter() - checking
             report.held_because = gate.reasons()
             report.version = info.version
             if gate.passed or force:

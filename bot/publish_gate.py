@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.content_checks import SupportProblem, check_support, section_texts
 from bot.conversation import Assistant
-from bot.faq import FaqEntry
+from bot.faq import FaqEntry, validation_problem, yaml_problem
 from bot.index import LiveIndex, Snapshot
 from bot.inputs import InputRejected
 from bot.manifest import IndexInfo
@@ -76,11 +76,9 @@ def load_checks(path: Path) -> list[CheckQuestion]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         return ChecksFile.model_validate(raw if raw is not None else {}).checks
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ChecksError(f"{path.name}: not readable YAML ({exc.__class__.__name__}: {exc})") from exc
+        raise ChecksError(f"{path.name}: {yaml_problem(exc)}") from exc
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ChecksError(f"{path.name}: {exc.error_count()} problem(s): {where}: {first['msg']}") from exc
+        raise ChecksError(f"{path.name}: {validation_problem(exc)}") from exc
 
 
 def check_entry_yaml(question: str, document: str, section: str | None) -> str:
