@@ -9,6 +9,7 @@ staff publish it anyway (``force``, ``publish_held``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import hashlib
@@ -188,10 +189,13 @@ def knowledge_files(knowledge_dir: Path) -> list[Path]:
     )
 
 
-def _load_all(knowledge_dir: Path, report: IngestReport, max_bytes: int) -> list[SourceDocument]:
+def _load_all(
+    knowledge_dir: Path, report: IngestReport, max_bytes: int, keep: frozenset[str] = frozenset()
+) -> list[SourceDocument]:
+    """Every usable document. Of files with the same bytes one is kept: one in ``keep`` (cited by the FAQ or
+    checks, or already live) if there is one, else the first in path order; the others are reported."""
     root = knowledge_dir.resolve()
-    docs = []
-    first_with: dict[str, str] = {}  # content hash -> the first file (in path order) with those bytes
+    loaded: list[SourceDocument] = []
     for path in knowledge_files(knowledge_dir):
         rel = path.relative_to(knowledge_dir).as_posix()
         if path.is_symlink() and not path.resolve().is_relative_to(root):
@@ -203,19 +207,31 @@ def _load_all(knowledge_dir: Path, report: IngestReport, max_bytes: int) -> list
             report.failed.append(FileFailure(rel, "a broken link"))
             continue
         try:
-            doc = load_document(knowledge_dir, path, max_bytes)
+            loaded.append(load_document(knowledge_dir, path, max_bytes))
         except DocumentError as exc:
             report.failed.append(FileFailure(exc.path, exc.reason))
-            continue
         except OSError as exc:
             report.failed.append(FileFailure(rel, f"cannot be read ({exc.strerror})"))
-            continue
-        if doc.content_hash in first_with:  # a copy answers nothing new and would repeat every citation
-            report.duplicates.append(FileFailure(rel, f"same content as {first_with[doc.content_hash]}"))
-            continue
-        first_with[doc.content_hash] = rel
-        docs.append(doc)
-    return docs
+    kept: dict[str, str] = {}  # content hash -> the one file indexed with those bytes
+    for doc in sorted(loaded, key=lambda d: (d.path not in keep, d.path)):
+        kept.setdefault(doc.content_hash, doc.path)
+    for doc in loaded:  # a copy answers nothing new and would repeat every citation
+        if kept[doc.content_hash] != doc.path:
+            report.duplicates.append(FileFailure(doc.path, f"same content as {kept[doc.content_hash]}"))
+    return [doc for doc in loaded if kept[doc.content_hash] == doc.path]
+
+
+def _referenced(settings: Settings, store: IndexStore) -> frozenset[str]:
+    """Documents something relies on by path: FAQ entries, check questions, the live index."""
+    paths: set[str] = set()
+    with contextlib.suppress(FaqError):
+        paths |= {entry.source for entry in load_faq(settings.knowledge_dir / FAQ_FILE)}
+    with contextlib.suppress(ChecksError):
+        paths |= {check.document for check in load_checks(settings.knowledge_dir / CHECKS_FILE)}
+    active = read_active(store)
+    if active is not None:
+        paths |= set(read_manifest(store, active.version).hashes())
+    return frozenset(paths)
 
 
 def _load_faq_checked(knowledge_dir: Path, docs: list[SourceDocument], report: IngestReport) -> list[FaqEntry]:
@@ -327,7 +343,7 @@ def ingest(
     store = store or make_store(settings)
     embedder = embedder or Embedder.from_settings(settings)
     with _exclusive(settings.index_dir):
-        docs = _load_all(settings.knowledge_dir, report, settings.max_file_bytes)
+        docs = _load_all(settings.knowledge_dir, report, settings.max_file_bytes, _referenced(settings, store))
         report.expired = sorted(doc.path for doc in docs if is_expired(doc.review_by))
         report.grades = document_grades(docs)
         faq = _load_faq_checked(settings.knowledge_dir, docs, report)
