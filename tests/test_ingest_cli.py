@@ -85,13 +85,14 @@ def test_a_malformed_faq_or_a_bad_date_gets_a_clear_line_and_the_live_faq_keeps_
     live_faq_answer(kb, embedder, live)
 
     (kb.knowledge_dir / "faq.yaml").write_text(good_faq)
+    (kb.knowledge_dir / "aftercare.md").write_text(AFTERCARE)
     for name, when in (("late.md", "2026-13-01"), ("vague.md", "next spring")):
         (kb.knowledge_dir / name).write_text(AFTERCARE.replace("review_by: 2027-11-01", f"review_by: {when}"))
     assert main([], embedder) == 1  # published, with the two files named
     out = capsys.readouterr().out
     assert "FAILED  late.md: review_by '2026-13-01' is not a date; write it as YYYY-MM-DD" in out
     assert "FAILED  vague.md: review_by 'next spring' is not a date" in out
-    assert "Published index" in out
+    assert "Published index" in out and read_active(make_store(kb)).documents == 3
 
 
 def test_a_held_index_is_published_with_force_and_logged(kb: Settings, embedder: Embedder, capsys) -> None:
