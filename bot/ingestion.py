@@ -45,8 +45,10 @@ from bot.publish_gate import (
     ChecksError,
     GateResult,
     HeldGeneration,
+    acknowledge,
     clear_held,
     load_checks,
+    read_acknowledged,
     read_held,
     run_gate,
     write_held,
@@ -397,6 +399,7 @@ def ingest(
             report.version = info.version
             if gate.passed or force:
                 publish(store, info)
+                acknowledge(settings, gate.unsupported_keys)
                 clear_held(settings)
                 report.published, report.forced, report.live_version = True, not gate.passed, info.version
             else:
@@ -407,6 +410,7 @@ def ingest(
                         held_at=dt.datetime.now(dt.UTC),
                         live_version=active.version if active else None,
                         reasons=tuple(report.held_because),
+                        unsupported_keys=tuple(gate.unsupported_keys),
                     ),
                 )
                 report.held = True
@@ -479,7 +483,8 @@ def _gate(
     if not faq and not live_faq and not extra:
         return GateResult()  # nothing curated to check (a folder without FAQ, the benchmarks)
     live = open_generation(store, active) if comparable and active is not None else None
-    return run_gate(settings, store, open_generation(store, info), live, extra, encode)
+    candidate = open_generation(store, info)
+    return run_gate(settings, store, candidate, live, extra, encode, read_acknowledged(settings))
 
 
 def publish_held(settings: Settings, store: IndexStore | None = None) -> HeldGeneration:
@@ -491,6 +496,7 @@ def publish_held(settings: Settings, store: IndexStore | None = None) -> HeldGen
             clear_held(settings)
             raise NothingHeld("no index is held: nothing to publish")
         publish(store, held.info)
+        acknowledge(settings, held.unsupported_keys)
         clear_held(settings)
         prune_generations(store)
     return held

@@ -10,17 +10,22 @@ section.
 The new generation is **held** (written and verified, not pointed to) when
 
 1. a question the live index answered from the right section is not answered from it by the new one; or
-2. a curated answer that is new, or was supported in the live index, is not supported by the section it
-   cites (``bot.content_checks.check_support``).
+2. a curated answer is not supported by the section it cites (``bot.content_checks.check_support``) and
+   was never published with that warning: a new entry, or one whose section lost what backed it.
 
 Staff then fix the documents or publish anyway (``ingest.py --force``, or the staff page's button). With no
 live index there is nothing to lose: the first index is always published, its support warnings reported.
-The held generation is described by ``data/index/held.json``; pruning keeps it while it is held.
+A warning once published (acknowledged) is reported at every ingest but holds nothing again, so a clinic is
+not stuck behind a known warning, nor is a document restored from the trash with its FAQ entries.
+The held generation is described by ``data/index/held.json``, the acknowledged warnings by
+``data/index/support-warnings.json``; pruning keeps the held generation while it is held.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +48,9 @@ from bot.stores import IndexStore, write_json_atomically
 
 CHECKS_FILE = "checks.yaml"
 HELD_FILE = "held.json"
+ACKNOWLEDGED_FILE = "support-warnings.json"
+ACKNOWLEDGED_KEPT = 2000
+"""Acknowledged warnings remembered (newest kept): far more than any clinic's FAQ has entries."""
 ANSWERED = frozenset({Kind.ANSWER, Kind.PERSONAL_ADVICE})
 """Reply kinds that carry cited information (a personal-advice reply adds general, cited information)."""
 Encode = Callable[[list[str]], np.ndarray]
@@ -150,7 +158,8 @@ class GateResult:
     checked: int = 0
     lost: list[LostAnswer] = field(default_factory=list)
     unsupported: list[SupportProblem] = field(default_factory=list)  # all, in the new index
-    newly_unsupported: list[str] = field(default_factory=list)  # entry ids: new, or supported in the live index
+    unsupported_keys: list[str] = field(default_factory=list)  # their ``support_key``s: acknowledged on publish
+    newly_unsupported: list[str] = field(default_factory=list)  # entry ids never published with their warning
     compared: bool = False  # False when there was no live index to compare with
     seconds: float = 0.0
 
@@ -212,6 +221,31 @@ def _what_it_does(answer: Answer) -> str:
     }.get(answer.kind, f"replies '{answer.kind}'")
 
 
+def support_key(entry: FaqEntry) -> str:
+    """What a support warning is about: the entry's answer and what it cites (not the section's text)."""
+    text = "\0".join([entry.id, entry.answer, entry.source, entry.section or ""])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def read_acknowledged(settings: Settings) -> list[str]:
+    """Support warnings already published (``support_key``s, oldest first)."""
+    path = settings.index_dir / ACKNOWLEDGED_FILE
+    try:
+        keys = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [str(key) for key in keys] if isinstance(keys, list) else []
+
+
+def acknowledge(settings: Settings, keys: Sequence[str]) -> None:
+    """Remember warnings that went live: they are reported again, but hold no later index."""
+    if not keys:
+        return
+    known = [key for key in read_acknowledged(settings) if key not in keys] + list(dict.fromkeys(keys))
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    write_json_atomically(settings.index_dir / ACKNOWLEDGED_FILE, known[-ACKNOWLEDGED_KEPT:])
+
+
 def snapshot_support(snapshot: Snapshot, encode: Encode) -> list[SupportProblem]:
     """``check_support`` for a generation's own FAQ against its own indexed text."""
     if not snapshot.faq:
@@ -227,18 +261,24 @@ def run_gate(
     live: Snapshot | None,
     extra: Sequence[CheckQuestion],
     encode: Encode,
+    acknowledged: Sequence[str] = (),
 ) -> GateResult:
-    """Compare a candidate generation with the live one on every check question (see the module docstring)."""
+    """Compare a candidate generation with the live one on every check question (see the module docstring).
+
+    ``acknowledged``: support warnings already published (``read_acknowledged``).
+    """
     started = time.perf_counter()
     result = GateResult(compared=live is not None)
     result.unsupported = snapshot_support(candidate, encode)
+    entries = {entry.id: entry for entry in candidate.faq}
+    result.unsupported_keys = [support_key(entries[p.entry_id]) for p in result.unsupported]
     if live is None:
         result.seconds = time.perf_counter() - started
         return result
-    was_unsupported = {p.entry_id for p in snapshot_support(live, encode)}
-    live_ids = {entry.id for entry in live.faq}
+    by_id = {entry.id: entry for entry in live.faq}
+    known = set(acknowledged) | {support_key(by_id[p.entry_id]) for p in snapshot_support(live, encode)}
     result.newly_unsupported = [
-        p.entry_id for p in result.unsupported if p.entry_id not in live_ids or p.entry_id not in was_unsupported
+        p.entry_id for p, key in zip(result.unsupported, result.unsupported_keys, strict=True) if key not in known
     ]
     checks = gather_checks([live.faq, candidate.faq], extra)
     result.checked = len(checks)
@@ -276,6 +316,7 @@ class HeldGeneration(BaseModel):
     held_at: dt.datetime
     live_version: str | None
     reasons: tuple[str, ...]
+    unsupported_keys: tuple[str, ...] = ()  # acknowledged if it is published anyway
 
 
 def read_held(settings: Settings) -> HeldGeneration | None:

@@ -56,19 +56,21 @@ def test_staff_upload_reingest_and_remove(admin_server, tmp_path: Path) -> None:
     handout.write_text(
         "---\ntitle: Aftercare\nreviewed: 2026-11-01\n---\n## Rest\n\nRest for two days after the fat harvest.\n"
     )
-    report, table, _ = staff.predict([handle_file(str(handout))], api_name="/upload")
+    report, table, *_ = staff.predict([handle_file(str(handout))], api_name="/upload")
     assert "Saved **aftercare.md**" in report and "Published index" in report
     rows = {row[0]: row for row in table["data"]}
     assert rows["aftercare.md"][1] == "indexed" and rows["aftercare.md"][3] >= 1
     answer = httpx.post(f"{base}/api/ask", json={"question": "How long should I rest after the fat harvest?"}).json()
     assert any(c["title"] == "Aftercare" for c in answer["citations"])
 
-    report, table, _ = staff.predict("aftercare.md", api_name="/remove")
-    assert "Removed" in report and "aftercare.md" not in {row[0] for row in table["data"]}
+    staff.predict("aftercare.md", api_name="/ask_remove")
+    _, report, table, *_ = staff.predict(api_name="/move_to_trash")
+    assert "Moved **aftercare.md** to the trash" in report and "Published index" in report
+    assert "aftercare.md" not in {row[0] for row in table["data"]}
     answer = httpx.post(f"{base}/api/ask", json={"question": "How long should I rest after the fat harvest?"}).json()
     assert all(c["title"] != "Aftercare" for c in answer["citations"])
 
     bad = tmp_path / "photo.md"  # right extension, wrong content
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    report, _, _ = staff.predict([handle_file(str(bad))], api_name="/upload")
+    report, *_ = staff.predict([handle_file(str(bad))], api_name="/upload")
     assert "Refused" in report and "binary" in report and not (settings.knowledge_dir / "photo.md").exists()

@@ -148,3 +148,23 @@ def test_checks_file_is_strict_and_add_check_appends(tmp_path: Path) -> None:
     (tmp_path / CHECKS_FILE).write_text("checks:\n  - {question: 'Is it safe', document: a.md, sectoin: Risks}\n")
     with pytest.raises(ChecksError, match="sectoin"):
         load_checks(tmp_path / CHECKS_FILE)
+
+
+def test_an_edit_that_takes_away_what_a_curated_answer_says_is_held_once(embedder: Embedder, kb: Settings) -> None:
+    ingest(kb, embedder)
+    guide = kb.knowledge_dir / "stem-cell-therapy-the-balanced-picture.md"
+    text = guide.read_text()
+    start = text.index("## Costs and insurance\n")
+    end = text.index("## ", start + 5)
+    guide.write_text(
+        text[:start] + "## Costs and insurance\n\nAsk the clinic's front desk for a written quote.\n\n" + text[end:]
+    )
+    report = ingest(kb, embedder)
+    assert report.held
+    newly = [line for line in report.held_because if line.startswith("NEWLY UNSUPPORTED")]
+    assert {"'cost':", "'insurance':"} <= {word for line in newly for word in line.split() if word.startswith("'")}
+    assert all("Costs and insurance" in line for line in newly)
+    assert ingest(kb, embedder, force=True).forced
+    guide.write_text(guide.read_text() + "\n")  # any later edit: the published warning is known, it holds nothing
+    later = ingest(kb, embedder)
+    assert later.published and not later.held_because and any("'cost'" in line for line in later.unsupported)
