@@ -18,6 +18,7 @@ from bot.web.head import HeadAsGet
 from bot.web.limits import BodySizeLimit
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.security import SecurityHeaders
+from bot.web.staff_documents import STAFF_CSS
 from bot.web.widget import WIDGET_PAGE, ApiCors, build_widget_router, embed_origins, frame_ancestors
 
 # System fonts only: a patient's browser never fetches anything from a third party.
@@ -61,6 +62,8 @@ def create_app(
     else:
         admin, auth = build_closed_admin(), None
     # The staff app is mounted first: "/" would otherwise take every path, "/admin" included.
-    gr.mount_gradio_app(app, admin, path="/admin", auth=auth, footer_links=[], theme=THEME, run_history=False)
+    gr.mount_gradio_app(
+        app, admin, path="/admin", auth=auth, footer_links=[], theme=THEME, run_history=False, css=STAFF_CSS
+    )
     chat = build_chat(assistant, insights, limiter)
     return gr.mount_gradio_app(app, chat, path="/", css=CSS, footer_links=[], theme=THEME, run_history=False)
