@@ -353,7 +353,8 @@ def build_documents_tab(
     with gr.Accordion("Check questions (asked of every new index before it goes live)", open=False):
         gr.Markdown(
             "Besides every FAQ question, each new index must still answer these from the section named, if the "
-            "live index does; otherwise it is held. Pick a knowledge gap from Insights or type a question."
+            "live index does; otherwise it is held. Pick a knowledge gap from Insights (redacted patient "
+            "questions: adding one copies it into `checks.yaml`, clinic content kept until removed) or type one."
         )
         checks_table = gr.Dataframe(headers=CHECK_COLUMNS, value=checks_view, interactive=False, elem_id="checks")
         with gr.Row():
