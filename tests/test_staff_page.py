@@ -177,3 +177,14 @@ def test_head_is_answered_wherever_get_is(site, path: str) -> None:
     assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
     assert int(head.headers["content-length"]) > 0
     assert httpx.head(f"{base}/api/ask").status_code == httpx.get(f"{base}/api/ask").status_code
+
+
+def test_reingest_reports_and_logs_only_what_changes(site) -> None:
+    base, settings = site
+    ana = staff(base, ANA)
+    before = len(log_rows(ana.predict(api_name="/reingest")[-1]) or [])
+    report, *_, log = ana.predict(api_name="/reingest")
+    assert "already up to date" in report and len(log_rows(log) or []) == before  # nothing happened: no entry
+    (settings.knowledge_dir / "aftercare-2.md").write_text(AFTERCARE.replace("fat harvest", "bone marrow draw"))
+    report, *_, log = ana.predict(api_name="/reingest")
+    assert "Published index" in report and log_rows(log)[0][1:3] == ["ana", "re-ingest"]
