@@ -14,9 +14,9 @@ from bot.batching import BatchingEncoder
 from bot.conversation import Assistant
 from bot.credentials import CredentialsError, StaffAccounts
 from bot.embedding import Embedder
-from bot.safety import Triage
 from bot.settings import Settings
 from bot.settings_check import SettingsInvalid, load_settings
+from bot.triage import Triage
 from bot.web.server import create_app
 
 
@@ -28,7 +28,7 @@ def build_app() -> FastAPI:
     encoder = BatchingEncoder(
         embedder, max_wait=settings.batch_wait_ms / 1000, cache_size=settings.embedding_cache_size
     )
-    assistant = Assistant(settings, encoder, triage=Triage(encoder).warm_up())
+    assistant = Assistant(settings, encoder, triage=Triage(encoder)).warm_up()
     return create_app(settings, embedder, assistant)
 
 

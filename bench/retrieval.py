@@ -1,4 +1,4 @@
-"""Retrieval quality on MedQuAD: ours (dense, BM25, hybrid) against the plain LangChain recipe, in one run.
+"""Retrieval quality on MedQuAD: ours (dense, BM25, hybrid, the answer) against the plain LangChain recipe.
 
 Why: "the answers look good" is not a number. This benchmark ingests MedQuAD pages through the product's own
 pipeline (``bot.ingestion.ingest``) and asks its questions through the product's own retriever, then does the
@@ -262,8 +262,13 @@ def run_ours(
         results = assistant.retriever.search(snapshot, question, vector, K)
         return [Passage(r.chunk.doc_path, normalise(r.chunk.text)) for r in results]
 
+    def answer(question: str, vector: np.ndarray) -> list[Passage]:
+        """What a client of ``POST /api/ask`` gets: the reply's citations, first one first (none if refused)."""
+        reply = assistant.ask(question)
+        return [Passage(c.document, normalise(c.snippet)) for c in reply.citations]
+
     out = []
-    for name, rank in (("dense", dense), ("bm25", bm25), ("hybrid", hybrid)):
+    for name, rank in (("dense", dense), ("bm25", bm25), ("hybrid", hybrid), ("answer", answer)):
         rankings, ms = timed_rankings(queries, vectors, rank)
         out.append(RetrieverResult(corpus, "ours", name, len(chunks), ingest_seconds, ms, score(queries, rankings)))
     return out
@@ -411,7 +416,9 @@ def render_markdown(results: Sequence[RetrieverResult], meta: dict[str, Any]) ->
         f"Measured {m['date']} with `bench/retrieval.py` on {meta['documents']} MedQuAD documents and "
         f"{meta['queries']} questions ({meta['selection']}). Ours is the product as shipped: documents ingested "
         "by `bot.ingestion.ingest`, searched by `bot.retrieval.Retriever` (dense = its Chroma side, BM25 = its "
-        "lexical side, hybrid = `Retriever.search`). The reference is the plain LangChain recipe in the same run: "
+        "lexical side, hybrid = `Retriever.search`; answer = the citations of `Assistant.ask`, what a client of "
+        "`POST /api/ask` gets, none when it refuses: its document hit@1 is how often the first citation is the gold "
+        "page). The reference is the plain LangChain recipe in the same run: "
         "`RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)` over each page, the same MiniLM "
         f"model, a cosine Chroma collection, bm25s with its default analysis, and reciprocal-rank fusion "
         f"(k={RRF_K}) of the top {REFERENCE_CANDIDATES} of each.",

@@ -22,6 +22,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“(\[*]*[A-Z0-9]
 NON_ANSWER_SECTIONS = frozenset({"sources", "references", "bibliography", "further reading", "citations"})
 """Reference lists name studies but answer nothing: they are cited through the document, not indexed."""
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_SOURCE_LINE = re.compile(r"^\s*(?:\*\*|_)?Sources?(?:\*\*|_)?\s*:", re.IGNORECASE)
+_LINK_URL = re.compile(r"\]\((https?://[^)\s]+)\)")
+
+
+def split_source_lines(text: str) -> tuple[str, str | None]:
+    """A section's text without its "Source: [title](url)" lines, and the first URL they give.
+
+    Such a line says where the section's facts come from; it answers nothing, so it is not indexed or quoted,
+    and its link goes with the citation instead.
+    """
+    kept, link = [], None
+    for line in text.splitlines():
+        if _SOURCE_LINE.match(line):
+            found = _LINK_URL.search(line)
+            link = link or (found.group(1) if found else None)
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip(), link
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,7 @@ class Chunk:
     reviewed: str | None
     review_by: str | None
     position: int
+    link: str | None = None  # the primary source of the section, from its closing "Source: [..](url)" line
 
     @property
     def embed_text(self) -> str:
@@ -123,7 +142,8 @@ def chunk_document(doc: SourceDocument, count: TokenCounter, max_tokens: int) ->
         if budget < 32:  # a heading path so long it leaves no room: keep only the nearest heading
             context = section.heading or doc.title
             budget = max_tokens - count(context)
-        units = [part for unit in _units(section.text) for part in _fit(unit, budget, count)]
+        body, link = split_source_lines(section.text)
+        units = [part for unit in _units(body) for part in _fit(unit, budget, count)]
         for text in _pack(units, budget, count):
             chunks.append(
                 Chunk(
@@ -137,6 +157,37 @@ def chunk_document(doc: SourceDocument, count: TokenCounter, max_tokens: int) ->
                     reviewed=doc.reviewed,
                     review_by=doc.review_by,
                     position=len(chunks),
+                    link=link,
                 )
             )
     return chunks
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A section heading or one sentence of a chunk, embedded on its own: what answering compares a question
+    with (a heading says what its section answers; a sentence, what it says)."""
+
+    chunk_id: str
+    kind: str  # "heading" (of the section the chunk opens) or "sentence"
+    index: int  # the sentence's place in its chunk; 0 for a heading
+    text: str
+
+
+def heading_question(headings: tuple[str, ...]) -> str:
+    """A section's heading path as one line: "Risks: Can stem cells cause tumors?"."""
+    return ": ".join(h.strip().rstrip(":") for h in headings)
+
+
+def units_of(chunks: Iterable[Chunk]) -> list[Unit]:
+    """The heading of each section (on the section's first chunk) and every sentence of every chunk."""
+    units: list[Unit] = []
+    previous: tuple[str, str] | None = None
+    for chunk in chunks:
+        key = (chunk.doc_path, chunk.context)
+        if chunk.section is not None and key != previous:
+            headings = tuple(chunk.context.split(CONTEXT_SEPARATOR)[1:]) or (chunk.section,)
+            units.append(Unit(chunk.id, "heading", 0, heading_question(headings)))
+        previous = key
+        units += [Unit(chunk.id, "sentence", i, text) for i, text in enumerate(split_sentences(chunk.text))]
+    return units

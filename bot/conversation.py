@@ -6,70 +6,67 @@ where the configured disclaimer is attached, so no path (and no document text) c
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import re
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from bot.answering import best_faq, escape, extractive_draft, faq_draft, suggest
+import numpy as np
+
+from bot.answer_model import AnswerModel
+from bot.answering import Ranking, best_match, blend, compose, escape, rank, suggest
 from bot.documents import is_expired
-from bot.embedding import Embedder, TextEncoder
+from bot.embedding import Embedder, TextEncoder, everyday_words
 from bot.generation import Generator, generator_from_settings
 from bot.index import SERVER_POLL_SECONDS, IndexNotReady, LiveIndex, Snapshot
 from bot.inputs import Turn, clean_text, validate_history, validate_question
 from bot.replies import Answer, Draft, Kind, ReplyTrace
-from bot.retrieval import Retriever, tokenize
-from bot.safety import Triage
+from bot.retrieval import Retriever, ScoredChunk
 from bot.sanitize import search_text
+from bot.sections import SectionIndex
 from bot.settings import Settings
+from bot.spelling import Speller
 from bot.stores import ServerStore, make_store
+from bot.topics import TopicCoverage, read_conditions
+from bot.triage import Triage, Verdict
+from bot.triage.language import Lang
+from bot.understanding import condense, question_parts
 
 ReplyObserver = Callable[[str, Answer], None]
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A question as answering sees it (``Assistant.understand``)."""
+
+    question: str
+    query: str  # spelling corrected, and made to stand alone when it is a follow-up
+    vectors: dict[str, np.ndarray]  # of the question, the query and the parts
+    ranking: Ranking
+    parts: list[Ranking]  # one per part of a compound question
+    skip: frozenset[str]  # documents left out of answers
+    reach: float  # how close the question's own words come to the knowledge base (scope)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What answering builds once per index generation, from the generation alone."""
+
+    version: str
+    sections: SectionIndex
+    topics: TopicCoverage
+    speller: Speller
+    refused: frozenset[str]  # curated entries whose own question triage would send down a safety path
+
+
 """Told of every reply with its (cleaned) question: how optional features such as insights hook in."""
 log = logging.getLogger(__name__)
 
-_ELLIPSIS = re.compile(
-    r"^(?:and |but |so )?(?:what|how) about\s+(?P<topic>.+?)[?.!]*$|^and\s+(?P<bare>.+?)[?.!]*$", re.IGNORECASE
-)
-_REFERENCE = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|he|she|there|one|ones)\b", re.IGNORECASE)
-FOLLOW_UP_MAX_WORDS = 10
 NO_INDEX = "none"
-Rarity = Callable[[str], float]
-Topical = Callable[[str], bool]
-
-
-def _swap_topic(previous: str, topic: str, rarity: Rarity) -> str:
-    """Put ``topic`` in place of the previous question's most topical word (rare, and used in headings)."""
-    words = re.findall(r"[\w'-]+", previous)
-    scored = [(rarity(tokens[0]), word) for word in words if (tokens := tokenize(word))]
-    if not scored:
-        return f"{previous} {topic}"
-    _, word = max(scored)
-    return re.sub(rf"\b{re.escape(word)}\b", topic, previous, count=1)
-
-
-def condense(
-    question: str, history: Sequence[Turn], rarity: Rarity | None = None, topical: Topical | None = None
-) -> str:
-    """Make a short follow-up stand alone, using the patient's previous question.
-
-    - "what about lupus?" after "does it work for MS?" becomes "does it work for lupus?": the previous
-      question's most topical word is replaced by the new topic (``rarity`` ranks the words);
-    - "where do they come from?" after "what are MSCs?" is joined to it, so "they" has its referent, and so
-      is a short follow-up that names no topic of its own ("what if the site gets red?"), when ``topical``
-      says which words name a topic.
-    Questions that stand on their own pass through unchanged.
-    """
-    previous = next((turn.content for turn in reversed(history) if turn.role == "user" and turn.content.strip()), None)
-    if previous is None or len(question.split()) > FOLLOW_UP_MAX_WORDS:
-        return question
-    ellipsis = _ELLIPSIS.match(question.strip())
-    if ellipsis and rarity is not None:
-        return _swap_topic(previous, ellipsis.group("topic") or ellipsis.group("bare"), rarity)
-    no_topic = topical is not None and not any(topical(term) for term in tokenize(question))
-    if ellipsis or _REFERENCE.search(question) or no_topic:
-        return f"{previous} {question}"
-    return question
+# The share of a follow-up's ranking taken from the question condensed with the previous one; the rest comes
+# from its own words. 0.65 scored best of 0.5/0.65/0.8 on the tuning follow-ups (docs/benchmarks.md).
+FOLLOW_UP_WEIGHT = 0.65
 
 
 def expired_documents(snapshot: Snapshot) -> frozenset[str]:
@@ -95,14 +92,26 @@ class Assistant:
         triage: Triage | None = None,
         on_reply: ReplyObserver | None = None,
         generator: Generator | None = None,
+        model: AnswerModel | None = None,
     ) -> None:
         self.settings = settings
         self.encoder = encoder or Embedder.from_settings(settings)
         self.live = live or live_index(settings, self.encoder.model_id)
         self.retriever = Retriever(self.live)
         self.triage = triage or Triage(self.encoder)
+        self._conditions = (read_conditions(), everyday_words())
+        self._per_generation: Derived | None = None
+        self.model = model or AnswerModel.load()
         self.on_reply = on_reply
         self.generator = generator if generator is not None else generator_from_settings(settings)
+
+    def warm_up(self) -> Assistant:
+        """Load what the first question would otherwise wait for: the triage models, and the structures of the
+        live generation (sections, the conditions its documents mention)."""
+        self.triage.warm_up()
+        with contextlib.suppress(IndexNotReady):  # otherwise built on the first question after the first ingest
+            self._derived(self.live.current())
+        return self
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer one question. Raises ``InputRejected`` for input that cannot be processed."""
@@ -116,65 +125,126 @@ class Assistant:
                 log.exception("recording a reply failed")
         return answer
 
+    def _derived(self, snapshot: Snapshot) -> Derived:
+        """Per-generation structures (sections, the conditions its documents mention, their spelling)."""
+        cached = self._per_generation
+        if cached is None or cached.version != snapshot.info.version:
+            texts = [c.embed_text for c in snapshot.chunks] + [p for e in snapshot.faq for p in e.phrasings]
+            names, everyday = self._conditions
+            cached = Derived(
+                snapshot.info.version,
+                SectionIndex(snapshot, everyday),
+                TopicCoverage(texts, names, everyday),
+                Speller(texts, everyday, names),
+                frozenset(e.id for e in snapshot.faq if self.triage(e.question).kind is not None),
+            )
+            self._per_generation = cached
+        return cached
+
+    def understand(self, question: str, history: Sequence[Turn], snapshot: Snapshot) -> Understood:
+        """What the question asks, measured against the generation: its ranking and its parts' rankings.
+
+        Used by ``ask`` and by the answer model's training (``bench/answer_train.py``), so that both see the
+        same numbers. The question must already be cleaned (``validate_question``).
+        """
+        derived = self._derived(snapshot)
+        lexical = self.retriever.lexical_for(snapshot)
+        spell = derived.speller.correct
+        asked = spell(search_text(question))
+        turns = [Turn(t.role, spell(search_text(clean_text(t.content)))) for t in history]
+        query = condense(asked, turns, lexical.topicality, lexical.names_a_section)
+        parts = question_parts(asked) if query == asked else []
+        # one model call: the question itself for triage, the corrected and condensed ones for retrieval
+        texts = list(dict.fromkeys([question, asked, query, *parts]))
+        vectors = dict(zip(texts, self.encoder.encode(texts), strict=True))
+        settings = self.settings
+        skip = expired_documents(snapshot) if settings.exclude_expired else frozenset()
+
+        def ranking_of(text: str) -> Ranking:
+            results = self.retriever.search(snapshot, text, vectors[text], settings.top_k + len(skip))
+            usable = [r for r in results if r.chunk.doc_path not in skip]
+            return rank(derived.sections, vectors[text], usable, text, skip)
+
+        own = ranking_of(asked)
+        whole = blend(own, ranking_of(query), FOLLOW_UP_WEIGHT) if query != asked else own
+        return Understood(question, query, vectors, whole, [ranking_of(p) for p in parts], skip, own.reach)
+
     def _reply(self, question: str, history: Sequence[Turn]) -> Answer:
         not_ready: IndexNotReady | None = None
         try:
             snapshot: Snapshot | None = self.live.current()
         except IndexNotReady as exc:  # emergencies and crises are still answered without a usable index
             snapshot, not_ready = None, exc
-        query = question
-        if snapshot is not None:
-            lexical = self.retriever.lexical_for(snapshot)
-            turns = [Turn(t.role, search_text(clean_text(t.content))) for t in history]
-            query = condense(search_text(question), turns, lexical.topicality, lexical.names_a_section)
-        # one model call: the question itself for triage and, for a follow-up, the condensed query for retrieval
-        vectors = self.encoder.encode([question] if query == question else [question, query])
-        verdict = self.triage(question, vectors[0])
-        if verdict.kind is Kind.CRISIS:
-            return self.finalize(Draft(kind=Kind.CRISIS, text=self.settings.crisis_message), snapshot)
-        if verdict.kind is Kind.EMERGENCY:
-            return self.finalize(Draft(kind=Kind.EMERGENCY, text=self.settings.emergency_message), snapshot)
-        if snapshot is None:
+        understood = self.understand(question, history, snapshot) if snapshot is not None else None
+        vector = understood.vectors[question] if understood else self.encoder.encode([question])[0]
+        verdict = self.triage(question, vector)
+        if verdict.kind in (Kind.CRISIS, Kind.EMERGENCY) or verdict.language == "es":
+            return self.finalize(self._fixed_reply(verdict), snapshot, language=verdict.language)
+        if snapshot is None or understood is None:
             assert not_ready is not None
             raise not_ready
-        vector = vectors[-1]
 
         settings = self.settings
-        expired = expired_documents(snapshot) if settings.exclude_expired else frozenset()
-        faq = best_faq(snapshot, vector, skip=expired)
-        results = self.retriever.search(snapshot, query, vector, settings.top_k + len(expired))
-        results = [r for r in results if r.chunk.doc_path not in expired][: settings.top_k]
-        confidence = max([r.confidence for r in results] + [faq[1] if faq else 0.0])
-        exclude = {faq[0].id} if faq and faq[1] >= settings.faq_threshold else set()
-        exclude |= {entry.id for entry in snapshot.faq if entry.source in expired}
-        suggestions = suggest(snapshot, vector, exclude=exclude, count=settings.suggestions)
+        derived = self._derived(snapshot)
+        sections, skip = derived.sections, understood.skip
+        threshold = settings.answer_threshold if settings.answer_threshold is not None else self.model.answer_threshold
+        whole = best_match(sections, understood.ranking, self.model)
+        parts = [(m, r) for r in understood.parts if (m := best_match(sections, r, self.model)) is not None]
+        parts = [(m, r) for m, r in parts if m.score >= threshold and m.section is not None]
+        part_sections = [m.section.index for m, _ in parts if m.section is not None]
+        chosen = [(whole, understood.ranking)] if whole is not None and whole.score >= threshold else []
+        if len(set(part_sections)) >= 2 and (
+            whole is None or whole.section is None or whole.section.index not in part_sections
+        ):
+            chosen = []  # the whole question matched neither of the things it asks: answer each of them
+        for part, ranking in parts:  # each further thing the question asks, with its own citation
+            cited = {m.section.index for m, _ in chosen if m.section is not None}
+            if part.section is not None and part.section.index not in cited and len(chosen) < settings.max_citations:
+                chosen.append((part, ranking))
+        if not chosen and whole is not None:
+            chosen = [(whole, understood.ranking)]
+        confidence = max((m.score for m, _ in chosen), default=-1.0)
+        answered = [m for m, _ in chosen]
+        query_vector = understood.vectors[understood.query]
+        suggestions = suggest(
+            snapshot,
+            sections,
+            query_vector,
+            answered=answered,
+            count=settings.suggestions,
+            skip_documents=skip,
+            refused=derived.refused,
+        )
 
-        if faq is not None and faq[1] >= settings.faq_threshold:
-            draft = faq_draft(faq[0], faq[1], snapshot)
-        else:
-            draft = extractive_draft(
-                query,
-                results,
-                self.retriever.lexical_for(snapshot),
-                max_sentences=settings.max_answer_sentences,
-                max_citations=settings.max_citations,
-                min_confidence=settings.answer_threshold,
-            )
-            if draft is not None and self.generator is not None:
-                usable = [r for r in results if r.confidence >= settings.answer_threshold][: settings.max_citations]
-                draft = self.generator.compose(query, usable, fallback=draft)
+        missing = derived.topics.uncovered(understood.query) or derived.topics.uncovered(search_text(question))
+        if missing is not None and verdict.kind is not Kind.PERSONAL_ADVICE:
+            text = settings.not_covered_message.replace("{topic}", missing)
+            text += " " + settings.with_contact(settings.no_answer_message)
+            return self.finalize(Draft(kind=Kind.NO_ANSWER, text=text, suggestions=suggestions), snapshot)
+        draft = None
+        if confidence >= threshold:
+            draft = compose(chosen, snapshot, settings.max_answer_sentences)
+            if self.generator is not None:
+                results = [
+                    ScoredChunk(snapshot.chunks[p], m.score, m.score, 0.0, 0.0)
+                    for m in answered
+                    if m.section is not None
+                    for p in m.section.chunks
+                ]
+                draft = self.generator.compose(understood.query, results[: settings.max_citations], fallback=draft)
 
         if verdict.kind is Kind.PERSONAL_ADVICE:
             referral = settings.with_contact(settings.personal_advice_message)
             if draft is not None:
                 text = f"{referral}\n\nGeneral information from our materials:\n\n{draft.text}"
-                return self.finalize(
-                    Draft(kind=Kind.PERSONAL_ADVICE, text=text, citations=draft.citations, suggestions=suggestions),
-                    snapshot,
-                )
+                reply = Draft(kind=Kind.PERSONAL_ADVICE, text=text, citations=draft.citations, suggestions=suggestions)
+                return self.finalize(reply, snapshot)
             return self.finalize(Draft(kind=Kind.PERSONAL_ADVICE, text=referral, suggestions=suggestions), snapshot)
-        if confidence < settings.scope_threshold:
-            examples = suggest(snapshot, None, exclude=set(), count=settings.suggestions)
+        scope = settings.scope_threshold if settings.scope_threshold is not None else self.model.scope_threshold
+        if draft is None and understood.reach < scope:
+            examples = suggest(
+                snapshot, sections, None, count=settings.suggestions, skip_documents=skip, refused=derived.refused
+            )
             text = settings.out_of_scope_message + "".join(f"\n- {escape(q)}" for q in examples)
             return self.finalize(Draft(kind=Kind.OUT_OF_SCOPE, text=text, suggestions=examples), snapshot)
         if draft is None:
@@ -182,7 +252,22 @@ class Assistant:
             return self.finalize(Draft(kind=Kind.NO_ANSWER, text=text, suggestions=suggestions), snapshot)
         return self.finalize(draft.model_copy(update={"suggestions": suggestions}), snapshot, confidence)
 
-    def finalize(self, draft: Draft, snapshot: Snapshot | None, confidence: float | None = None) -> Answer:
+    def _fixed_reply(self, verdict: Verdict) -> Draft:
+        """The configured message for an urgent message, or for one written in Spanish (no retrieval)."""
+        settings = self.settings
+        spanish = verdict.language == "es"
+        if verdict.kind is Kind.CRISIS:
+            return Draft(kind=Kind.CRISIS, text=settings.crisis_message_es if spanish else settings.crisis_message)
+        if verdict.kind is Kind.EMERGENCY:
+            text = settings.emergency_message_es if spanish else settings.emergency_message
+            return Draft(kind=Kind.EMERGENCY, text=text)
+        if verdict.kind is Kind.PERSONAL_ADVICE:
+            return Draft(kind=Kind.PERSONAL_ADVICE, text=settings.with_contact(settings.personal_advice_message_es))
+        return Draft(kind=Kind.NO_ANSWER, text=settings.with_contact(settings.spanish_note))
+
+    def finalize(
+        self, draft: Draft, snapshot: Snapshot | None, confidence: float | None = None, language: Lang = "en"
+    ) -> Answer:
         """The single exit of every reply: attaches the configured disclaimer, the index version and an id.
 
         The trace records which version (content hash) of each cited document produced the reply.
@@ -202,5 +287,6 @@ class Assistant:
             suggestions=draft.suggestions,
             index_version=snapshot.info.version if snapshot is not None else NO_INDEX,
             reply_id=uuid.uuid4().hex,
+            language=language,
             trace=ReplyTrace(confidence=confidence, documents=documents),
         )

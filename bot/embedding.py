@@ -100,6 +100,11 @@ def load_tokenizer(window: int | None = None) -> Tokenizer:
     return tokenizer
 
 
+def everyday_words() -> frozenset[str]:
+    """Whole words of the model's vocabulary: the thirty thousand most common (lower-case) pieces of English."""
+    return frozenset(word for word in load_tokenizer().get_vocab() if word.isalpha())
+
+
 class Embedder:
     """One embedding model: its id, ``encode`` and token counting. Thread-safe; loads its model on first use.
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.chunking import Chunk
+from bot.chunking import Chunk, Unit
 from bot.embedding import DIMENSION
 from bot.faq import FaqEntry
 from bot.manifest import DocumentRecord, IndexInfo, Manifest, Pointer, ServedUntil
@@ -78,6 +78,7 @@ def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "reviewed": chunk.reviewed or "",
         "review_by": chunk.review_by or "",
         "position": chunk.position,
+        "link": chunk.link or "",
     }
 
 
@@ -93,6 +94,7 @@ def _chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         reviewed=str(meta["reviewed"]) or None,
         review_by=str(meta["review_by"]) or None,
         position=int(meta["position"]),
+        link=str(meta.get("link") or "") or None,
     )
 
 
@@ -111,6 +113,8 @@ def build_generation(
     chunk_vectors: np.ndarray,
     faq: Sequence[FaqEntry],
     faq_vectors: np.ndarray,
+    units: Sequence[Unit],
+    unit_vectors: np.ndarray,
     embedding_model: str,
 ) -> IndexInfo:
     """Write a complete new generation beside the live one. Nothing reads it until ``publish``."""
@@ -144,11 +148,24 @@ def build_generation(
             documents=[text for _, _, text in phrasings],
             metadatas=[{"faq_id": faq_id} for faq_id, _, _ in phrasings],
         )
+    unit_collection = client.create_collection(
+        store.collection_name(version, "units"), configuration=space, embedding_function=None
+    )
+    if units:
+        _add_in_batches(
+            unit_collection,
+            max_batch,
+            ids=[f"{u.chunk_id}#{u.kind[0]}{u.index}" for u in units],
+            embeddings=unit_vectors,
+            documents=[u.text for u in units],
+            metadatas=[{"chunk_id": u.chunk_id, "kind": u.kind, "index": u.index} for u in units],
+        )
     info = IndexInfo(
         version=version,
         documents=len(documents),
         chunks=len(chunks),
         faq_entries=len(faq),
+        units=len(units),
         knowledge_hash=knowledge_hash,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         embedding_model=embedding_model,
@@ -164,12 +181,13 @@ def verify_generation(store: IndexStore, info: IndexInfo) -> None:
     client = store.client(info.version)
     chunk_count = client.get_collection(store.collection_name(info.version, "chunks")).count()
     faq_count = client.get_collection(store.collection_name(info.version, "faq")).count()
+    unit_count = client.get_collection(store.collection_name(info.version, "units")).count()
     expected_faq = sum(len(entry.phrasings) for entry in manifest.faq)
     expected_chunks = sum(len(doc.chunk_ids) for doc in manifest.documents)
-    if (chunk_count, faq_count) != (info.chunks, expected_faq) or expected_chunks != info.chunks:
+    found, expected = (chunk_count, faq_count, unit_count), (info.chunks, expected_faq, info.units)
+    if found != expected or expected_chunks != info.chunks:
         raise IndexCorrupt(
-            f"generation {info.version} holds {chunk_count} chunks and {faq_count} FAQ phrasings, "
-            f"expected {info.chunks} and {expected_faq}"
+            f"generation {info.version} holds {found} chunks, FAQ phrasings and sentences, expected {expected}"
         )
 
 
@@ -220,6 +238,8 @@ class Snapshot:
     faq: tuple[FaqEntry, ...]
     faq_vectors: np.ndarray  # one unit vector per phrasing
     faq_owner: tuple[int, ...]  # index into ``faq`` for each row of ``faq_vectors``
+    units: tuple[Unit, ...]  # section headings and chunk sentences, in reading order
+    unit_vectors: np.ndarray  # one unit vector per unit
     collection: Any
     positions: dict[str, int]  # chunk id -> position in ``chunks``
 
@@ -262,7 +282,20 @@ def open_generation(store: IndexStore, info: IndexInfo) -> Snapshot:
     faq_vectors = np.asarray(faq_raw["embeddings"], dtype=np.float32).reshape(len(faq_raw["ids"]), DIMENSION)
     faq_owner = tuple(owner_of[meta["faq_id"]] for meta in faq_raw["metadatas"])
     positions = {chunk.id: i for i, chunk in enumerate(chunks)}
-    return Snapshot(info, chunks, documents, faq, faq_vectors, faq_owner, collection, positions)
+    units, unit_vectors = _read_units(client.get_collection(store.collection_name(info.version, "units")), positions)
+    return Snapshot(info, chunks, documents, faq, faq_vectors, faq_owner, units, unit_vectors, collection, positions)
+
+
+def _read_units(collection: Any, positions: dict[str, int]) -> tuple[tuple[Unit, ...], np.ndarray]:
+    """Every unit with its vector, in reading order (chunk, then heading before sentences)."""
+    raw = collection.get(include=["embeddings", "metadatas", "documents"])
+    rows = [
+        (Unit(str(m["chunk_id"]), str(m["kind"]), int(m["index"]), text), i)
+        for i, (m, text) in enumerate(zip(raw["metadatas"], raw["documents"], strict=True))
+    ]
+    rows.sort(key=lambda r: (positions[r[0].chunk_id], r[0].kind != "heading", r[0].index))
+    vectors = np.asarray(raw["embeddings"], dtype=np.float32).reshape(len(rows), DIMENSION)
+    return tuple(u for u, _ in rows), vectors[[i for _, i in rows]] if rows else vectors
 
 
 class LiveIndex:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from bot.chunking import Chunk, chunk_document
+from bot.chunking import Chunk, chunk_document, units_of
 from bot.content_checks import describe_grades, document_grades
 from bot.documents import DocumentError, SourceDocument, is_expired, load_document
 from bot.embedding import BATCH_SIZE, DIMENSION, Embedder
@@ -56,7 +56,7 @@ from bot.publish_gate import (
 from bot.settings import Settings
 from bot.stores import IndexStore, make_store
 
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 """Bump when chunking or the embedded text changes, so that an unchanged folder is still re-indexed."""
 LOCK_FILE = ".ingest.lock"
 
@@ -415,7 +415,9 @@ def ingest(
                 )
                 report.held = True
             phrasings = [text for entry in faq for text in entry.phrasings]
-            keep = {text_key(embedder.model_id, text) for text in [c.embed_text for c in chunks] + phrasings}
+            units = [u.text for u in units_of(chunks)]
+            texts = [c.embed_text for c in chunks] + phrasings + units
+            keep = {text_key(embedder.model_id, text) for text in texts}
             cache.retain(keep | {text_key(embedder.model_id, text) for text in used})
         finally:
             cache.close()
@@ -440,6 +442,8 @@ def _build(
     chunk_vectors = _embed_cached([c.embed_text for c in chunks], embedder, cache, report, progress)
     phrasings = [text for entry in faq for text in entry.phrasings]
     faq_vectors = _embed_cached(phrasings, embedder, cache, report, progress)
+    units = units_of(chunks)
+    unit_vectors = _embed_cached([u.text for u in units], embedder, cache, report, progress)
     records = [
         DocumentRecord(
             path=doc.path,
@@ -461,6 +465,8 @@ def _build(
         chunk_vectors=chunk_vectors,
         faq=faq,
         faq_vectors=faq_vectors,
+        units=units,
+        unit_vectors=unit_vectors,
         embedding_model=embedder.model_id,
     )
     verify_generation(store, info)

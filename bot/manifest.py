@@ -29,6 +29,7 @@ class IndexInfo(BaseModel):
     chunks: int
     faq_entries: int
     knowledge_hash: str
+    units: int = 0  # headings and sentences embedded on their own
     created: str
     embedding_model: str = ""  # empty in generations made before it was recorded: no model can serve them
 

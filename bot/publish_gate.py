@@ -42,9 +42,9 @@ from bot.index import LiveIndex, Snapshot
 from bot.inputs import InputRejected
 from bot.manifest import IndexInfo
 from bot.replies import Answer, Kind
-from bot.safety import Verdict
 from bot.settings import Settings
 from bot.stores import IndexStore, write_json_atomically
+from bot.triage import Verdict
 
 CHECKS_FILE = "checks.yaml"
 HELD_FILE = "held.json"

@@ -7,7 +7,7 @@ API's documentation; fields marked ``SkipJsonSchema`` and ``exclude`` are the au
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -36,6 +36,7 @@ class Citation(BaseModel):
     snippet: str = Field(description="the cited text, shortened, as plain text")
     score: float = Field(description="how close the passage is to the question (cosine similarity)")
     reviewed: str | None = Field(description="when the document was last reviewed (YYYY-MM-DD)")
+    url: str | None = Field(default=None, description="the primary source of the cited section, when it names one")
     document: Annotated[str, SkipJsonSchema()] = Field(default="", exclude=True)  # path, for the audit trail
 
 
@@ -46,7 +47,6 @@ class ReplyTrace(BaseModel):
 
     confidence: float | None = None
     documents: dict[str, str] = Field(default_factory=dict)  # cited document path -> its content hash
-    language: str = "en"
 
 
 class Draft(BaseModel):
@@ -72,6 +72,7 @@ class Answer(BaseModel):
     suggestions: tuple[str, ...] = Field(description="follow-up questions the documents can answer")
     index_version: str = Field(description="the knowledge index that answered ('none' before the first ingest)")
     reply_id: str = Field(description="opaque id, for POST /api/feedback")
+    language: Literal["en", "es"] = Field(default="en", description="the language of the reply text")
     trace: Annotated[ReplyTrace, SkipJsonSchema()] = Field(default_factory=ReplyTrace, exclude=True)
 
     def to_dict(self) -> dict[str, object]:

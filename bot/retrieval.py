@@ -20,10 +20,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
+import yaml
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from bot.chunking import Chunk
@@ -78,31 +80,13 @@ QUESTION_WORDS = (
 """Words of asking rather than of the topic: they must not count as content the documents lack."""
 HEADING_WEIGHT = 2.0
 STOPWORDS = sorted(set(STOPWORDS_EN_PLUS) | set(QUESTION_WORDS))
+LAY_TERMS_FILE = Path(__file__).parent / "data" / "lay_terms.yaml"
 LAY_TERMS: dict[str, str] = {
-    # Abbreviations patients type; pages and headings spell them out ("What the evidence shows: multiple
-    # sclerosis"), and BM25 and the heading match only see exact (stemmed) words.
-    "ms": "multiple sclerosis",
-    "ra": "rheumatoid arthritis",
-    "sle": "lupus",
-    "t1d": "type 1 diabetes",
-    "ibd": "inflammatory bowel disease crohn's",
-    "gvhd": "graft-versus-host disease",
-    "msc": "mesenchymal stem cells",
-    "mscs": "mesenchymal stem cells",
-    # Everyday words for the clinical ones the documents use.
-    "belly fat": "abdominal adipose fat",
-    "tummy fat": "abdominal adipose fat",
-    "shot": "injection",
-    "shots": "injections",
-    "jab": "injection",
-    "pricey": "cost price",
-    "insurer": "insurance",
-    "high blood pressure": "hypertension",
-    "heart attack": "myocardial infarction",
+    str(k).lower(): str(v) for k, v in yaml.safe_load(LAY_TERMS_FILE.read_text(encoding="utf-8")).items()
 }
-"""Lay words and abbreviations, each expanded to the documents' wording (added to the question, never
-replacing it). Used by the lexical side and the heading match only: the embedding model already knows most
-of these. Keep it small and unambiguous: every entry changes every question that contains its words."""
+"""Lay words and abbreviations patients type, each with the documents' wording (``bot/data/lay_terms.yaml``):
+added to the question, never replacing it. Keep it unambiguous: every entry changes every question that
+contains its words."""
 _LAY_PATTERN = re.compile(
     r"\b(?:" + "|".join(re.escape(k) for k in sorted(LAY_TERMS, key=len, reverse=True)) + r")\b", re.I
 )

@@ -7,7 +7,6 @@ HTML goes through nh3, the Ammonia sanitiser, with a short allow-list).
 
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import urlsplit
 
@@ -35,9 +34,20 @@ def _rewrite_link(match: re.Match[str]) -> str:
     return f"[{text}]({url})"
 
 
+_MARKUP_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
 def markdown_text(text: str) -> str:
-    """Source text as safe Markdown: tags escaped, images dropped to their alt text, unsafe links unlinked."""
-    escaped = html.escape(text, quote=False)
+    """Source text as safe Markdown: tags escaped, images dropped to their alt text, unsafe links unlinked.
+
+    Only a character that could start markup is escaped: "<" before a tag name becomes "&lt;", and "&" that
+    would read as an entity becomes "&amp;". Everything else stays as written ("988 Suicide & Crisis
+    Lifeline", "1 < 2"), so a client that shows the text without rendering it shows what the document says,
+    and one that renders it as Markdown or even as HTML runs nothing.
+    """
+    escaped = _ENTITY.sub("&amp;", text)
+    escaped = _MARKUP_START.sub("&lt;", escaped)
     linked = _MARKDOWN_LINK.sub(_rewrite_link, escaped)
     # a bare "javascript:" that some renderer might auto-link is broken up with a zero-width joiner
     return _BARE_SCHEME.sub(lambda m: m.group(0)[:-1] + "\u2060:", linked)

@@ -47,6 +47,25 @@ NonEmpty = Annotated[str, Field(min_length=1, pattern=r"\S")]
 """Patient-facing text: an empty one would silently remove a message (the disclaimer above all)."""
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A cosine-similarity threshold."""
+# Spanish: urgent messages are recognised and answered in Spanish; 988 answers in Spanish (press 2).
+DEFAULT_EMERGENCY_MESSAGE_ES = (
+    "**Esto puede ser una emergencia médica. Llame al 911 o vaya a la sala de emergencias más cercana ahora.** "
+    "No espere una respuesta de la clínica ni de este chat. Si puede, pida a alguien que se quede con usted."
+)
+DEFAULT_CRISIS_MESSAGE_ES = (
+    "**Siento mucho que esté pasando por esto. No tiene que enfrentarlo solo.** "
+    "Llame o envíe un mensaje de texto al **988** (Línea de Prevención del Suicidio y Crisis): es gratis, "
+    "confidencial y atiende las 24 horas, también en español (marque 2). Si está en peligro inmediato, llame "
+    "al **911** ahora."
+)
+DEFAULT_PERSONAL_ADVICE_MESSAGE_ES = (
+    "No puedo dar consejos médicos personales, como si un tratamiento es adecuado para usted o cambios en sus "
+    "medicamentos o dosis. Por favor, hable de esto con su equipo médico: {contact}"
+)
+DEFAULT_SPANISH_NOTE = (
+    "Gracias por su pregunta. Por ahora este asistente responde solo en inglés, con la información de los "
+    "materiales de la clínica. Puede escribir su pregunta en inglés, o nuestro equipo le puede ayudar: {contact}"
+)
 DEFAULT_WIDGET_GREETING = (
     "Hello! I answer general questions about stem cell therapy from our clinic's patient materials, "
     "with the sources for every answer."
@@ -70,14 +89,18 @@ class Settings(BaseSettings):
     personal_advice_message: NonEmpty = DEFAULT_PERSONAL_ADVICE_MESSAGE
     out_of_scope_message: NonEmpty = DEFAULT_OUT_OF_SCOPE_MESSAGE
     no_answer_message: NonEmpty = DEFAULT_NO_ANSWER_MESSAGE
+    not_covered_message: NonEmpty = "Our materials don't cover {topic}."  # a condition no document mentions
     empty_question_message: NonEmpty = DEFAULT_EMPTY_QUESTION_MESSAGE
+    # The same in Spanish, for messages written in Spanish (language detected with lingua).
+    emergency_message_es: NonEmpty = DEFAULT_EMERGENCY_MESSAGE_ES
+    crisis_message_es: NonEmpty = DEFAULT_CRISIS_MESSAGE_ES
+    personal_advice_message_es: NonEmpty = DEFAULT_PERSONAL_ADVICE_MESSAGE_ES
+    spanish_note: NonEmpty = DEFAULT_SPANISH_NOTE  # any other Spanish message: answers are in English, and the contact
 
-    # Retrieval and answering. Thresholds are cosine similarities of the bundled model, calibrated on the
-    # labelled probes in tests/safety/probes.yaml (see docs/safety.md).
+    # Retrieval and answering. Thresholds are cosine similarities of the bundled model (see docs/benchmarks.md).
     top_k: int = Field(default=5, ge=1)
-    scope_threshold: Share = 0.22
-    answer_threshold: Share = 0.38
-    faq_threshold: Share = 0.82
+    scope_threshold: Share | None = None  # cosine; None: the one calibrated with the answer model
+    answer_threshold: Share | None = None  # the answer model's probability; None: the calibrated one
     max_answer_sentences: int = Field(default=3, ge=1)
     max_citations: int = Field(default=3, ge=1)
     suggestions: int = Field(default=3, ge=0)
@@ -115,10 +138,21 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=1000, ge=1)
     max_history_messages: int = Field(default=20, ge=0)
     max_history_chars: int = Field(default=8000, ge=0)
-    max_body_bytes: int = Field(default=64_000, ge=1)
+    max_body_bytes: int = Field(default=64_000, ge=1)  # any request body, unless its route has a larger cap below
+    # A chat event (a question through the chat page or gradio_client) carries the whole conversation shown so far.
+    max_event_body_bytes: int = Field(default=1_000_000, ge=1)
+    # One staff upload request, all its files together (each file is also held to max_file_bytes).
+    max_upload_bytes: int = Field(default=50_000_000, ge=1)
 
     # Web.
-    rate_limit: str = "60/minute"  # per client address, for the API and the chat; empty disables
+    # Requests that change something (POST, ...) per client address, counted apart for the REST API, the chat and
+    # the staff page; page loads and the chat's streaming are never counted. Empty disables.
+    rate_limit: str = "60/minute"
+    # Staff sign-in attempts; consecutive failures count (a success clears them), tiers separated by ";". Each tier
+    # that fills up makes the wait longer: a minute, then an hour, then a day.
+    login_rate_limit: str = "5/minute;20/hour;100/day"  # per client address
+    # Per staff account, from all addresses together. Lower tiers would let anyone lock staff out for longer.
+    login_account_rate_limit: str = "10/minute;50/hour"
     # Sites that may embed the widget: comma-separated or a JSON list of scheme://host[:port].
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Staff accounts: one in admin_user/admin_password, and any number in a file of scrypt hashes
@@ -179,18 +213,18 @@ class Settings(BaseSettings):
             return _json_list(value, 'a JSON list of questions, e.g. \'["Is it safe?", "What does it cost?"]\'')
         return value
 
-    @field_validator("rate_limit")
+    @field_validator("rate_limit", "login_rate_limit", "login_account_rate_limit")
     @classmethod
     def _check_rate(cls, value: str) -> str:
-        from limits import parse
+        from limits import parse_many
 
         if value.strip():
             try:
-                parse(value)
+                parse_many(value)
             except ValueError:
                 raise ValueError(
-                    f"{value!r} is not a rate: write N/second, N/minute, N/hour or N/day (e.g. 60/minute), "
-                    "or leave it empty to turn the limit off"
+                    f"{value!r} is not a rate: write N/second, N/minute, N/hour or N/day (e.g. 60/minute; tiers "
+                    "separated by ';'), or leave it empty to turn the limit off"
                 ) from None
         return value
 

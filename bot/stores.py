@@ -20,7 +20,7 @@ GENERATIONS_DIR = "generations"
 POINTER_FILE = "active.json"
 MANIFEST_FILE = "manifest.json"
 POINTER_COLLECTION = "kb-active"
-ROLES = ("chunks", "faq")
+ROLES = ("chunks", "faq", "units")
 
 
 def _chroma_settings() -> Any:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +17,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from bot.conversation import Assistant
@@ -27,14 +24,9 @@ from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web.server import create_app
+from tests.serving import free_port, serving
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_responds(url: str, timeout: float = 90.0, process: subprocess.Popen | None = None) -> None:
@@ -118,28 +110,6 @@ def running_app(settings: Settings, log_dir: Path, **env_overrides: str) -> Iter
                 process.kill()
             log.seek(0)
             assert "Traceback" not in log.read(), f"the server logged an error; see {log.name}"
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """Serve an app built in this process over real HTTP on a free port (uvicorn in a thread); yields its URL.
-
-    The app's model and index are the session's own, so starting one costs a fraction of a second, not a new
-    process loading the model: most HTTP and browser tests use this, a few start ``app.py`` itself.
-    """
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, name="test-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the in-process server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def app_for(settings: Settings, embedder: Embedder, **overrides: object) -> FastAPI:

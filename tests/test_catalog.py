@@ -45,7 +45,13 @@ def test_type_size_and_content_are_checked_before_anything_is_written(kb: Settin
         save_upload(kb, "photo.md", b"\x89PNG\x00\x00")
     assert sorted(p.name for p in kb.knowledge_dir.iterdir()) == [
         "faq.yaml",
+        "stem-cell-claims-and-evidence.md",
+        "stem-cell-clinical-trials-travel-and-reporting.md",
+        "stem-cell-evidence-by-disease.md",
+        "stem-cell-look-alike-treatments.md",
+        "stem-cell-safety-and-risks.md",
         "stem-cell-therapy-the-balanced-picture.md",
+        "stem-cell-treatment-what-to-expect.md",
         "stem-cells-for-autoimmune-diseases.md",
     ]
 
@@ -71,7 +77,7 @@ def test_expired_document_is_reported_and_left_out_of_answers(embedder: Embedder
     from bot.conversation import Assistant
 
     path = kb.knowledge_dir / "stem-cell-therapy-the-balanced-picture.md"
-    path.write_text(path.read_text().replace("review_by: 2027-11-25", "review_by: 2020-01-01"))
+    path.write_text(path.read_text().replace("review_by: 2027-11-27", "review_by: 2020-01-01"))
     report = ingest(kb, embedder)
     assert report.expired == ["stem-cell-therapy-the-balanced-picture.md"] and "EXPIRED" in report.table()
     statuses = {r.path: r.status for r in document_statuses(kb, make_store(kb))}

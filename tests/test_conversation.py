@@ -7,7 +7,7 @@ from bot.settings import Settings
 
 ONE_OF_EACH = {
     "answer": "What are mesenchymal stem cells?",
-    "no_answer": "How long is the recovery after the fat harvest?",
+    "no_answer": "Can I bring my dog to the appointment?",
     "emergency": "I have crushing chest pain",
     "crisis": "i dont want to be alive anymore",
     "personal_advice": "Should I stop taking my methotrexate before the injection?",
@@ -45,7 +45,7 @@ def test_out_of_scope_cites_nothing_and_offers_examples(assistant: Assistant) ->
 
 def test_no_answer_gives_the_clinic_contact(embedder: Embedder, published: Settings) -> None:
     clinic = published.model_copy(update={"clinic_contact": "call 555-0100"})
-    answer = Assistant(clinic, embedder).ask("How long is the recovery after the fat harvest?")
+    answer = Assistant(clinic, embedder).ask("Can I bring my dog to the appointment?")
     assert answer.kind == "no_answer" and "call 555-0100" in answer.answer and not answer.citations
 
 

@@ -17,8 +17,8 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 def test_front_matter_gives_title_source_and_dates() -> None:
     doc = load_document(KNOWLEDGE, KNOWLEDGE / "stem-cell-therapy-the-balanced-picture.md")
     assert doc.title == "Stem Cell Therapy for Autoimmune Disease: The Balanced Picture"
-    assert doc.reviewed == "2026-11-25"
-    assert doc.review_by == "2027-11-25"
+    assert doc.reviewed == "2026-11-27"
+    assert doc.review_by == "2027-11-27"
     assert doc.path == "stem-cell-therapy-the-balanced-picture.md"
     assert len(doc.content_hash) == 64
 

@@ -86,7 +86,7 @@ def test_triage_and_disclaimer_never_reach_the_model(assistant: Assistant) -> No
 def test_markup_from_the_model_is_escaped(assistant: Assistant) -> None:
     model = GenericFakeChatModel(messages=replies("<script>alert(1)</script> Ryoncil is for GVHD. [1]"))
     answer = assistant_with(assistant, model).ask(QUESTION)
-    assert "<script>" not in answer.answer and "&lt;script&gt;" in answer.answer
+    assert "<script>" not in answer.answer and "&lt;script>" in answer.answer
 
 
 def test_generation_is_off_unless_a_model_is_named() -> None:

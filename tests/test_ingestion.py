@@ -9,19 +9,23 @@ from bot.embedding import Embedder
 from bot.index import IndexModelMismatch, LiveIndex, read_active
 from bot.ingestion import ingest
 from bot.replies import Kind
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 from bot.stores import make_store
 from tests.conftest import copy_knowledge
 
+SHIPPED_DOCUMENTS = sorted(p.name for p in (PROJECT_ROOT / "knowledge").glob("*.md"))
+
 DOC = """---
-title: Aftercare Notes
+title: Visiting Notes
 source: clinic
 reviewed: 2026-01-01
 ---
-## Rest after the procedure
+## Parking at the Elm Street clinic
 
-Patients rest for two days after the fat harvest and avoid heavy lifting for a week.
+Patients park free in the blue garage behind the Elm Street clinic and bring the ticket to reception.
 """
+NEW_TEXTS = 3
+"""Texts the model embeds for DOC: its one chunk, its section heading and its one sentence."""
 
 
 @pytest.fixture
@@ -32,7 +36,7 @@ def kb(tmp_path: Path) -> Settings:
 def test_first_ingest_publishes_and_second_is_a_no_op(embedder: Embedder, kb: Settings) -> None:
     first = ingest(kb, embedder)
     assert first.published and first.exit_code == 0
-    assert sorted(first.added) == ["stem-cell-therapy-the-balanced-picture.md", "stem-cells-for-autoimmune-diseases.md"]
+    assert sorted(first.added) == SHIPPED_DOCUMENTS
     assert first.embedded >= first.chunks > 10
     second = ingest(kb, embedder)
     assert second.up_to_date and not second.published
@@ -45,10 +49,10 @@ def test_changed_and_new_documents_reuse_cached_embeddings(embedder: Embedder, k
     (kb.knowledge_dir / "aftercare.md").write_text(DOC)
     report = ingest(kb, embedder)
     assert report.published and report.added == ["aftercare.md"]
-    assert report.embedded == 1  # only the new document's one chunk reached the model
+    assert report.embedded == NEW_TEXTS  # only the new document's texts reached the model
     assert report.chunks == first.chunks + 1
     live = LiveIndex(make_store(kb), embedder.model_id).current()
-    assert live.info.documents == 3
+    assert live.info.documents == len(SHIPPED_DOCUMENTS) + 1
     assert len({c.id for c in live.chunks}) == len(live.chunks) == report.chunks  # no duplicates
 
 
@@ -56,13 +60,13 @@ def test_removed_document_is_never_cited_again(embedder: Embedder, kb: Settings)
     (kb.knowledge_dir / "aftercare.md").write_text(DOC)
     ingest(kb, embedder)
     assistant = Assistant(kb, embedder)
-    before = assistant.ask("How long do patients rest after the fat harvest?")
-    assert any(c.title == "Aftercare Notes" for c in before.citations)
+    before = assistant.ask("Where do patients park at the Elm Street clinic?")
+    assert any(c.title == "Visiting Notes" for c in before.citations)
     (kb.knowledge_dir / "aftercare.md").unlink()
     report = ingest(kb, embedder)
     assert report.removed == ["aftercare.md"]
-    after = assistant.ask("How long do patients rest after the fat harvest?")  # same process: follows the flip
-    assert all(c.title != "Aftercare Notes" for c in after.citations)
+    after = assistant.ask("Where do patients park at the Elm Street clinic?")  # same process: follows the flip
+    assert all(c.title != "Visiting Notes" for c in after.citations)
     assert after.index_version == report.version
 
 
@@ -79,7 +83,7 @@ def test_bad_files_are_reported_and_good_ones_still_ingested(embedder: Embedder,
     reasons = {f.path: f.reason for f in report.failed}
     assert set(reasons) == {"empty.md", "photo.md", "old.txt", "tool.exe", "link.md"}
     assert "outside" in reasons["link.md"]
-    assert len(report.added) == 2
+    assert len(report.added) == len(SHIPPED_DOCUMENTS)
 
 
 def test_nothing_valid_publishes_nothing_and_keeps_the_live_index(
@@ -95,7 +99,7 @@ def test_nothing_valid_publishes_nothing_and_keeps_the_live_index(
 
 
 def test_faq_entry_citing_a_missing_document_is_reported(embedder: Embedder, kb: Settings) -> None:
-    (kb.knowledge_dir / "stem-cells-for-autoimmune-diseases.md").unlink()
+    (kb.knowledge_dir / "stem-cell-claims-and-evidence.md").unlink()
     report = ingest(kb, embedder)
     assert report.published
     assert any(f.path == "faq.yaml" and "how-it-might-work" in f.reason for f in report.failed)

@@ -19,9 +19,7 @@ from bot.web.admin import faq_draft
 from tests.conftest import copy_knowledge, running_app
 
 USER, PASSWORD = "staff", "insights-pass"
-PRIVATE = (
-    "my email is jane@example.com, phone (555) 010-2345, ssn 123-45-6789: how long is recovery after the fat harvest?"
-)
+PRIVATE = "my email is jane@example.com, phone (555) 010-2345, ssn 123-45-6789: do i need to fast before the procedure?"
 
 
 @pytest.fixture
@@ -123,7 +121,7 @@ def test_faq_draft_is_valid_yaml_for_the_faq_file() -> None:
 def test_feedback_round_trip_through_the_api_the_chat_and_the_staff_page(kb: Settings, tmp_path: Path) -> None:
     env = {"BOT_FEEDBACK_ENABLED": "true", "BOT_ADMIN_USER": USER, "BOT_ADMIN_PASSWORD": PASSWORD, "BOT_RATE_LIMIT": ""}
     with running_app(kb, tmp_path, **env) as base:
-        reply = httpx.post(f"{base}/api/ask", json={"question": "How long is recovery after the fat harvest?"}).json()
+        reply = httpx.post(f"{base}/api/ask", json={"question": "Can I bring my dog to the appointment?"}).json()
         assert reply["kind"] == "no_answer"
         response = httpx.post(
             f"{base}/api/feedback",
@@ -142,9 +140,9 @@ def test_feedback_round_trip_through_the_api_the_chat_and_the_staff_page(kb: Set
         staff = Client(f"{base}/admin/", auth=(USER, PASSWORD), verbose=False)
         status, counts, _, _, topics, gaps, _, export = staff.predict(api_name="/insights")
         questions = {row[1]: row for row in gaps["data"]}
-        assert "How long is recovery after the fat harvest?" in questions
+        assert "Can I bring my dog to the appointment?" in questions
         assert questions["What is Ryoncil?"][3] == "down" and questions["What is Ryoncil?"][4] == "too technical"
         assert {row[1] for row in counts["data"]} >= {"answer", "no_answer"}
         assert Path(export).read_text().startswith(",".join(CSV_COLUMNS))
-        draft = staff.predict("How long is recovery after the fat harvest?", api_name="/draft_faq")
-        assert "question: How long is recovery after the fat harvest?" in draft
+        draft = staff.predict("Can I bring my dog to the appointment?", api_name="/draft_faq")
+        assert "question: Can I bring my dog to the appointment?" in draft

@@ -2,7 +2,6 @@
 
 import re
 import shutil
-from pathlib import Path
 
 import httpx
 import pytest
@@ -11,11 +10,15 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from bot.conversation import Assistant
 from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.sanitize import html_fragment, is_safe_url, markdown_text, search_text
 from bot.settings import PROJECT_ROOT, Settings
+from bot.web.routes import BODY_CAPS, NEEDED
+from bot.web.server import create_app
 from tests.conftest import running_app
+from tests.serving import serving
 from tests.test_browser import ARTIFACTS, browser, open_chat  # noqa: F401  (the shared Chromium fixture)
 
 HOSTILE_DOC = """---
@@ -139,16 +142,99 @@ def test_nothing_from_a_hostile_document_runs_in_the_browser(browser, hostile_se
     assert page.locator("#chat img[src='x']").count() == 0
 
 
-def test_rate_limit_answers_429_with_a_reason(published: Settings, tmp_path: Path) -> None:
-    with running_app(published, tmp_path, BOT_RATE_LIMIT="3/minute") as base:
-        codes = [httpx.post(f"{base}/api/ask", json={"question": "What is Ryoncil?"}).status_code for _ in range(4)]
-        assert codes == [200, 200, 200, 429]
-        limited = httpx.post(f"{base}/api/ask", json={"question": "What is Ryoncil?"})
-        assert limited.json()["error"] == "rate_limited" and int(limited.headers["retry-after"]) >= 1
+LIMITED = {"rate_limit": "3/minute", "admin_user": "staff", "admin_password": "pw", "max_upload_bytes": 3_000_000}
+
+
+@pytest.fixture(scope="module")
+def limited_server(published: Settings, assistant: Assistant):
+    """The app in this process with a small rate limit, a small upload cap and the staff page on."""
+    with serving(create_app(published.model_copy(update=LIMITED), assistant=assistant)) as base:
+        yield base
+
+
+def as_client(address: str) -> dict[str, str]:
+    return {"x-forwarded-for": address}  # trusted from 127.0.0.1, as behind a local reverse proxy
+
+
+def test_rate_limit_answers_429_with_a_reason(limited_server: str) -> None:
+    me = as_client("203.0.113.1")
+    ask = {"question": "What is Ryoncil?"}
+    codes = [httpx.post(f"{limited_server}/api/ask", json=ask, headers=me).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    limited = httpx.post(f"{limited_server}/api/ask", json=ask, headers=me)
+    assert limited.json()["error"] == "rate_limited" and int(limited.headers["retry-after"]) >= 1
+    assert "too many requests" in limited.json()["message"]
+    assert httpx.post(f"{limited_server}/api/ask", json=ask, headers=as_client("203.0.113.2")).status_code == 200
+    assert httpx.get(f"{limited_server}/healthz", headers=me).status_code == 200  # reads are never limited
+
+
+def test_every_post_counts_once_and_reads_never(limited_server: str) -> None:
+    me = as_client("203.0.113.3")
+    for _ in range(10):  # a page load and its assets, again and again
+        assert httpx.get(f"{limited_server}/", headers=me).status_code == 200
+        assert httpx.get(f"{limited_server}/theme.css", headers=me).status_code == 200
+    # gradio_client polls and streams (GET) around every question; each question is one POST: three answered
+    chat = Client(f"{limited_server}/", headers=me, verbose=False)
+    replies = [chat.predict("What is Ryoncil?", api_name="/ask") for _ in range(4)]
+    assert [reply.get("kind") for reply in replies[:3]] == ["answer"] * 3
+    assert replies[3]["error"] == "rate_limited" and "please wait" in replies[3]["message"]  # the chat's own reply
+    # a script posting chat events past the page's limit meets the door: twice the limit per address
+    join = {"data": [], "fn_index": 0, "session_hash": "x"}
+    codes = [httpx.post(f"{limited_server}/gradio_api/queue/join", json=join, headers=me).status_code for _ in range(3)]
+    assert 429 not in codes[:2] and codes[2] == 429
+    refused = httpx.post(f"{limited_server}/gradio_api/queue/join", json=join, headers=me)
+    assert "too many requests" in refused.json()["detail"]  # what a Gradio page shows
+    # a POST to any other route counts too, in its own budget: the staff page's
+    for expected in (400, 400, 400, 429):
+        response = httpx.post(f"{limited_server}/admin/login", data={"username": "x", "password": "y"}, headers=me)
+        assert response.status_code == expected
+
+
+def test_default_limit_lets_a_patient_chat(published: Settings, assistant: Assistant) -> None:
+    assert Settings().rate_limit == "60/minute"
+    with serving(create_app(published.model_copy(update={"rate_limit": "60/minute"}), assistant=assistant)) as base:
         chat = Client(f"{base}/", verbose=False)
-        replies = [chat.predict("What is Ryoncil?", api_name="/ask") for _ in range(4)]
-        assert replies[-1]["error"] == "rate_limited"  # the chat has its own budget per client
-        assert httpx.get(f"{base}/healthz").status_code == 200  # only asking is limited
+        questions = [
+            "What is Ryoncil?",
+            "What are mesenchymal stem cells?",
+            "Is it FDA-approved?",
+            "What does it cost?",
+        ]
+        replies = [chat.predict(question, api_name="/ask") for question in questions * 2]
+        assert all("error" not in reply and reply["disclaimer"] for reply in replies)
+
+
+def test_every_post_route_has_a_body_cap(limited_server: str) -> None:
+    settings = Settings().model_copy(update=LIMITED)
+    caps = {name: getattr(settings, setting) for name, setting in BODY_CAPS.items()}
+    posts = [route for route in NEEDED if route.method == "POST"]
+    for n, route in enumerate(posts):
+        body = b"a" * (caps[route.body] + 1)
+        response = httpx.post(
+            f"{limited_server}{route.path}",
+            content=body,
+            headers={"content-type": "application/json", **as_client(f"198.51.100.{n}")},
+        )
+        assert response.status_code == 413 and response.json()["error"] == "body_too_large", route.path
+    # a long conversation is more than the API's 64 kB, and the chat still takes it (Gradio then judges the event)
+    event = b'{"data": ["' + b"a" * 200_000 + b'"], "fn_index": 999, "session_hash": "x"}'
+    response = httpx.post(
+        f"{limited_server}/gradio_api/queue/join", content=event, headers={"content-type": "application/json"}
+    )
+    assert response.status_code != 413
+
+
+def test_a_chunked_body_is_counted_too(limited_server: str) -> None:
+    def chunks():
+        for _ in range(40):
+            yield b"a" * 32_000  # no Content-Length: the server counts what arrives
+
+    response = httpx.post(
+        f"{limited_server}/gradio_api/queue/join", content=chunks(), headers=as_client("198.51.100.7")
+    )
+    assert response.status_code == 413
+    big = httpx.post(f"{limited_server}/admin/gradio_api/upload", content=chunks(), headers=as_client("198.51.100.8"))
+    assert big.status_code == 411  # a staff upload may be large, so it must say how large
 
 
 def _containers(children: st.SearchStrategy) -> st.SearchStrategy:

@@ -41,7 +41,7 @@ def test_origins_as_a_json_list_or_comma_separated(env, value: str) -> None:
         ("BOT_ALLOWED_ORIGINS", '["https://clinic.example"', "not valid JSON"),
         ("BOT_WIDGET_STARTERS", "Is it safe?, What does it cost?", "JSON list of questions"),
         ("BOT_RATE_LIMIT", "lots", "N/minute"),
-        ("BOT_FAQ_THRESHOLD", "1.5", "less than or equal to 1"),
+        ("BOT_ANSWER_THRESHOLD", "1.5", "less than or equal to 1"),
         ("BOT_TOP_K", "five", "valid integer"),
         ("BOT_DISCLAIMER", "  ", "empty message"),
         ("BOT_WIDGET_COLOR", "green", "#rrggbb"),

@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 import gradio as gr
-import pandas as pd
 import yaml
 
 from bot.embedding import Embedder
@@ -19,6 +18,7 @@ from bot.insights import Insights
 from bot.settings import Settings
 from bot.staff_log import StaffLog
 from bot.stores import IndexStore
+from bot.web.charts import NO_DATA, answer_rate_chart, volume_chart
 from bot.web.staff_documents import build_documents_tab
 
 CLOSED = """# Staff page is closed
@@ -29,6 +29,25 @@ INSIGHTS_OFF = (
     "Insights are off: nothing about patients is stored. Set `BOT_FEEDBACK_ENABLED=true` to record redacted "
     "questions, reply kinds and feedback (see docs/privacy.md)."
 )
+DRAFT_HINT = '# Choose a question above and press "Draft FAQ entry": a draft for knowledge/faq.yaml appears here.'
+GAP_COLUMNS = ["time", "question", "kind", "rating", "comment"]
+SIGN_OUT_PATH = "/admin/logout"  # Gradio's own: forgets the staff session and shows the login page again
+ADMIN_CSS = """
+/* (Colours that pass WCAG AA come from the shared theme, bot/web/theme.py.) */
+#staff-header { align-items: center; }
+#staff-header h1 { margin: 0; font-size: clamp(1.3rem, 4vw, 1.8rem); }
+#sign-out { flex: none; }
+.chart img { display: block; width: 100%; max-width: 640px; height: auto; border: 1px solid #e5e7eb;
+  border-radius: 8px; }
+.chart h2 { margin: 0 0 6px; font-size: 1.1rem; }
+.chart .no-data { margin: 0; padding: 32px 16px; border: 1px dashed #9ca3af; border-radius: 8px; color: #374151;
+  text-align: center; }
+.dark .chart .no-data { color: #e5e7eb; }
+/* Tables keep to the page's width: long questions and comments wrap instead of running off the edge. */
+#gaps table, #documents table, #trash table, #checks table, #staff-log table { table-layout: fixed; width: 100%; }
+#gaps td, #gaps th, #documents td, #documents th, #trash td, #trash th, #checks td, #checks th,
+#staff-log td, #staff-log th { white-space: normal; overflow-wrap: anywhere; }
+"""
 
 
 def build_closed_admin() -> gr.Blocks:
@@ -51,19 +70,19 @@ def faq_draft(question: str) -> str:
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True)
 
 
-def _plots(counts: list[tuple[str, str, int]]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Counts per day and kind as a table, plus volume and answer rate per day for the plots."""
-    table = pd.DataFrame(counts, columns=["day", "kind", "replies"])
-    if table.empty:
-        empty = pd.DataFrame({"day": pd.to_datetime([]), "replies": [], "answer rate": []})
-        return table, empty[["day", "replies"]], empty[["day", "answer rate"]]
-    table["day"] = pd.to_datetime(table["day"])
-    per_day = table.groupby("day")["replies"].sum()
-    answered = table[table["kind"] == "answer"].groupby("day")["replies"].sum().reindex(per_day.index, fill_value=0)
-    volume = per_day.reset_index()
-    rate = (answered / per_day).rename("answer rate").reset_index()
-    shown = table.assign(day=table["day"].dt.strftime("%Y-%m-%d"))
-    return shown, volume, rate
+def _minute(timestamp: object) -> str:
+    """A stored ISO time as staff read it: "2026-11-27 15:13" (UTC)."""
+    return str(timestamp)[:16].replace("T", " ")
+
+
+def chart_views(counts: list[tuple[str, str, int]]) -> tuple[str, str]:
+    """The two Insights charts as Markdown (a titled SVG image each), or the empty-state message."""
+    empty = f'## {{title}}\n\n<p class="no-data">{NO_DATA}</p>'
+    volume, rate = volume_chart(counts), answer_rate_chart(counts)
+    return (
+        volume.markdown("Questions per day") if volume else empty.format(title="Questions per day"),
+        rate.markdown("Answer rate per day") if rate else empty.format(title="Answer rate per day"),
+    )
 
 
 def build_admin(
@@ -77,8 +96,13 @@ def build_admin(
 
     def insight_views() -> tuple[Any, ...]:
         insights.purge()
-        table, volume, rate = _plots(insights.daily_counts())
-        gaps = [list(row) for row in insights.gaps()]
+        counts = insights.daily_counts()
+        table = [[str(day), str(kind), int(n)] for day, kind, n in counts]
+        volume, rate = chart_views(counts)
+        gaps = [
+            [_minute(time), question, str(kind).replace("_", " "), *rest]
+            for time, question, kind, *rest in insights.gaps()
+        ]
         topics = [[t.label, t.count] for t in insights.topics(embedder.encode)]
         csv_path = settings.data_dir / "insights-export.csv"
         csv_path.write_text(insights.export_csv(), encoding="utf-8")
@@ -87,32 +111,47 @@ def build_admin(
         return status, table, volume, rate, topics, gaps, gr.Dropdown(choices=questions, value=None), str(csv_path)
 
     def draft(question: str | None) -> str:
-        return faq_draft(question) if question else ""
+        return faq_draft(question) if question else DRAFT_HINT
 
     with gr.Blocks(title=f"{settings.clinic_name}: staff") as admin:
+        with gr.Row(elem_id="staff-header"):
+            gr.Markdown(f"# Staff: {settings.clinic_name}", elem_id="staff-title")
+            gr.Button("Sign out", link=SIGN_OUT_PATH, size="sm", scale=0, min_width=100, elem_id="sign-out")
         with gr.Tab("Documents"):
             build_documents_tab(admin, settings, store, insights, embedder, staff_log)
         with gr.Tab("Insights") as insights_tab:
             off = gr.Markdown(elem_id="insights-status")
             refresh = gr.Button("Refresh", elem_id="refresh-insights")
+            # Charts drawn on the server as SVG (bot/web/charts.py): a plotting library would need eval, which the
+            # page's Content-Security-Policy refuses.
             with gr.Row():
-                volume_plot = gr.LinePlot(x="day", y="replies", title="Questions per day", height=240)
-                rate_plot = gr.LinePlot(x="day", y="answer rate", title="Answer rate per day", y_lim=[0, 1], height=240)
+                with gr.Column(min_width=300):
+                    volume_plot = gr.Markdown(elem_id="volume-chart", elem_classes="chart")
+                with gr.Column(min_width=300):
+                    rate_plot = gr.Markdown(elem_id="rate-chart", elem_classes="chart")
             counts = gr.Dataframe(
                 headers=["day", "kind", "replies"], label="Replies per day and kind", interactive=False
             )
             topics = gr.Dataframe(headers=["topic", "questions"], label="Top asked topics", interactive=False)
             gaps = gr.Dataframe(
-                headers=["time", "question", "kind", "rating", "comment"],
+                headers=GAP_COLUMNS,
                 label="Knowledge gaps: unanswered and disliked",
                 interactive=False,
                 wrap=True,
+                column_widths=["17%", "43%", "13%", "10%", "17%"],
                 elem_id="gaps",
             )
             with gr.Row():
                 gap_choice = gr.Dropdown(label="Question", choices=[], scale=3)
                 draft_button = gr.Button("Draft FAQ entry", scale=1)
-            draft_yaml = gr.Code(language="yaml", label="Draft for knowledge/faq.yaml (complete it, then add it)")
+            draft_yaml = gr.Code(
+                DRAFT_HINT,
+                language="yaml",
+                label="Draft for knowledge/faq.yaml (complete it, then add it)",
+                interactive=True,  # staff complete the draft here before copying it
+                wrap_lines=True,
+                elem_id="faq-draft",
+            )
             export = gr.File(label="CSV export", interactive=False)
             views = [off, counts, volume_plot, rate_plot, topics, gaps, gap_choice, export]
             refresh.click(insight_views, None, views, api_name="insights")

@@ -6,11 +6,13 @@ Every failure a client can cause is a 4xx with a JSON body saying what is wrong;
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -55,6 +57,40 @@ class FeedbackRequest(BaseModel):
 
 def error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
     return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+
+
+DOCS_URL = "/api/docs"
+DOCS_ASSETS = "/api/docs/static"
+
+
+def build_docs_router(app_title: str) -> APIRouter:
+    """Interactive API docs (Swagger UI) at ``/api/docs``, served from the swagger-ui-bundle package: no CDN,
+    so they work offline and under the page's strict Content-Security-Policy."""
+    import swagger_ui_bundle
+
+    router = APIRouter()
+    assets = Path(swagger_ui_bundle.swagger_ui_path)
+
+    @router.get(DOCS_URL, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title=f"{app_title}: REST API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+    @router.get(DOCS_ASSETS + "/{name}", include_in_schema=False)
+    def asset(name: str) -> Response:
+        if name not in DOCS_FILES:
+            return error(404, "not_found", "no such file")
+        return FileResponse(assets / name)
+
+    return router
+
+
+DOCS_FILES = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"})
 
 
 def build_router(assistant: Assistant, insights: Insights) -> APIRouter:

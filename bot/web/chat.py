@@ -1,36 +1,50 @@
-"""The patient chat page (Gradio): clinic name, a disclaimer banner that never scrolls away, example
-questions, and replies with their numbered sources in a collapsible block and like/dislike buttons."""
+"""The patient chat page (Gradio), phone first: one screen tall, with the clinic name and the disclaimer banner
+on top (it never scrolls away: only the conversation scrolls), the question box and Ask button always on
+screen, example questions and suggested follow-ups as buttons that ask, and each reply with its numbered
+sources in a collapsible block, a compact disclaimer and like/dislike buttons.
+
+What Gradio has no setting for (showing a new reply from its start, the dislike comment box beside the
+disliked reply) is done by ``static/chat.js``, served from our own origin so that the strict CSP holds.
+"""
 
 from __future__ import annotations
 
 import html
 import logging
+import re
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
 
 from bot.conversation import Assistant
 from bot.index import IndexNotReady
 from bot.inputs import InputRejected, Turn
 from bot.insights import Insights
-from bot.replies import Answer
+from bot.replies import Answer, Kind
 from bot.sanitize import html_fragment, markdown_text
 from bot.web.ratelimit import RateLimiter
+from bot.web.urgent import action_links, linkify_numbers
 
 log = logging.getLogger(__name__)
 
-CSS = """
-#disclaimer-banner { position: sticky; top: 0; z-index: 10; border-left: 4px solid #b45309;
-  background: #fffbeb; color: #451a03; padding: 10px 14px; border-radius: 6px; }
-#disclaimer-banner p { margin: 0; }
-.reply-disclaimer { font-size: 0.85em; color: #57534e; }
-details.sources summary { cursor: pointer; font-weight: 600; }
-/* WCAG AA in the light theme: the Soft theme's indigo-500 is below 4.5:1 behind the Ask button's white text and as
-   label text ("Chat", "Example questions"); indigo-700 passes. The dark theme's own colours already do. */
-body:not(.dark) .gradio-container { --button-primary-background-fill: #4338ca;
-  --button-primary-background-fill-hover: #3730a3; --block-label-text-color: #4338ca; }
-"""
+STATIC = Path(__file__).parent / "static"
+SCRIPT_PATH = "/chat/chat.js"
+HEAD = f'<script src="{SCRIPT_PATH}" defer></script>'
+"""Added to the page's head by Gradio; the script is a file of our own origin, so the CSP allows it."""
+EXAMPLES = 4  # curated FAQ questions offered in the empty chat
+URGENT = frozenset({Kind.EMERGENCY, Kind.CRISIS})
+SUGGESTIONS_LABEL = "You could also ask:"
+COMMENT_LABEL = "Thank you. What was missing or wrong? (optional)"
+COMMENT_PLACEHOLDER = "Please leave out names and contact details"
 UNAVAILABLE = "Sorry, the assistant is not available right now. Please try again in a moment, or contact the clinic."
+_ABBREVIATION = re.compile(r"\s*\((?=[^)]*[A-Z]{2})[A-Za-z0-9-]{2,12}\)")
+
+_LABEL = SUGGESTIONS_LABEL.replace('"', '\\"')
+CSS = (STATIC / "chat.css").read_text(encoding="utf-8").replace("__SUGGESTIONS__", _LABEL)
+"""The page's stylesheet, with the suggestions' label written in (CSS ``content`` cannot read it from the page)."""
 
 
 def message_text(content: Any) -> str:
@@ -44,8 +58,22 @@ def message_text(content: Any) -> str:
     return ""
 
 
+def display_question(question: str) -> str:
+    """An example question as shown on its button: without a bracketed abbreviation ("(aHSCT)")."""
+    return _ABBREVIATION.sub("", question).strip() or question
+
+
+def _disclaimer(text: str) -> str:
+    return f'<details class="reply-disclaimer"><summary>{html.escape(text)}</summary></details>'
+
+
 def render_reply(answer: Answer) -> str:
-    """Markdown for one reply: the answer, its sources (collapsible), and the disclaimer, always."""
+    """Markdown for one reply: the answer, its sources (collapsible), and the disclaimer, always.
+
+    Emergency and crisis replies are wrapped in an alert with tap-to-call links, added after sanitising
+    (from constants, see ``bot.web.urgent``). Suggestions are not part of the text: they are the message's
+    option buttons.
+    """
     parts = [answer.answer]
     if answer.citations:
         items = "".join(
@@ -60,44 +88,78 @@ def render_reply(answer: Answer) -> str:
         )
         summary = f"<summary>Sources ({len(answer.citations)})</summary>"
         parts.append(f'<details class="sources">{summary}<ol class="source-list">{items}</ol></details>')
-    if answer.suggestions:
-        parts.append("**You could also ask:** " + " · ".join(html.escape(s) for s in answer.suggestions))
-    parts.append(f'<p class="reply-disclaimer"><i>{html.escape(answer.disclaimer)}</i></p>')
-    return html_fragment("\n\n".join(parts))
+    body = html_fragment("\n\n".join(parts))
+    if answer.kind in URGENT:
+        actions = action_links(answer.answer)
+        body = f'<div class="urgent-reply" role="alert">\n\n{linkify_numbers(body)}\n\n{actions}\n\n</div>'
+    return body + "\n\n" + html_fragment(_disclaimer(answer.disclaimer))
+
+
+def render_notice(text: str, disclaimer: str) -> str:
+    """A reply that is not an answer (too long, too many questions, unavailable): nothing to rate."""
+    return html_fragment(f'<p class="reply-notice">{html.escape(text)}</p>\n\n{_disclaimer(disclaimer)}')
+
+
+def suggestion_options(answer: Answer | None) -> list[dict[str, str]]:
+    """The reply's suggested questions as Gradio message options (buttons that ask them)."""
+    return [{"value": s} for s in answer.suggestions] if answer is not None else []
 
 
 def _client(request: gr.Request | None) -> str:
     return request.client.host if request is not None and request.client is not None else "unknown"
 
 
+def build_chat_assets() -> APIRouter:
+    """The chat page's script (register before the Gradio mount, like the widget's routes)."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get(SCRIPT_PATH)
+    def chat_script() -> FileResponse:
+        headers = {"cache-control": "no-cache"}  # revalidated (ETag), so that a new release shows at once
+        return FileResponse(STATIC / "chat.js", media_type="text/javascript; charset=utf-8", headers=headers)
+
+    return router
+
+
 def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | None = None) -> gr.Blocks:
     settings = assistant.settings
     limiter = limiter or RateLimiter("")
-    footer = f'<p class="reply-disclaimer"><i>{html.escape(settings.disclaimer)}</i></p>'
 
-    def reply_for(message: str, turns: list[Turn], request: gr.Request | None) -> tuple[str, str | None]:
-        """The rendered reply and its id (None when no reply was made)."""
+    def reply_for(message: str, turns: list[Turn], request: gr.Request | None) -> tuple[str, Answer | None]:
+        """The rendered reply and the answer behind it (None when no answer was made)."""
         retry_after = limiter.hit(_client(request))
         if retry_after is not None:
-            return html_fragment(f"Sorry, {html.escape(limiter.reason(retry_after))}.\n\n{footer}"), None
+            return render_notice(f"Sorry, {limiter.reason(retry_after)}.", settings.disclaimer), None
         try:
-            answer = assistant.ask(message or "", turns)
+            answer = assistant.ask(message, turns)
         except InputRejected as exc:
-            text = settings.empty_question_message if exc.problem == "empty" else f"Sorry, {exc.reason}."
-            return html_fragment(f"{html.escape(text)}\n\n{footer}"), None
+            return render_notice(f"Sorry, {exc.reason}.", settings.disclaimer), None
         except IndexNotReady:
-            return html_fragment(f"{UNAVAILABLE}\n\n{footer}"), None
-        return render_reply(answer), answer.reply_id
+            return render_notice(UNAVAILABLE, settings.disclaimer), None
+        return render_reply(answer), answer
 
     def respond(
         message: str, history: list[dict[str, Any]], reply_ids: list[str | None], request: gr.Request
-    ) -> tuple[str, list[dict[str, Any]], list[str | None]]:
+    ) -> tuple[Any, ...]:
+        if not (message or "").strip():  # nothing to ask: no bubble and no reply to rate, only a hint
+            gr.Info(settings.empty_question_message)
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         turns = [Turn(m.get("role", "user"), message_text(m.get("content"))) for m in history or []]
-        reply, reply_id = reply_for(message, turns[-settings.max_history_messages :], request)
-        shown = markdown_text(message or "")
-        messages = [*(history or []), {"role": "user", "content": shown}, {"role": "assistant", "content": reply}]
+        reply, answer = reply_for(message, turns[-settings.max_history_messages :], request)
+        question = {"role": "user", "content": markdown_text(message)}
+        shown: dict[str, Any] = {"role": "assistant", "content": reply}
+        if options := suggestion_options(answer):
+            shown["options"] = options
         # one id per message, so that a like on message i finds its reply
-        return "", messages, [*(reply_ids or []), None, reply_id]
+        reply_id = answer.reply_id if answer is not None else None
+        return "", [*(history or []), question, shown], [*(reply_ids or []), None, reply_id], gr.update(visible=False)
+
+    def ask_chosen(
+        history: list[dict[str, Any]], reply_ids: list[str | None], chosen: gr.SelectData, request: gr.Request
+    ) -> tuple[Any, ...]:
+        """A suggested or example question was clicked: ask it."""
+        value = chosen.value.get("text", "") if isinstance(chosen.value, dict) else str(chosen.value or "")
+        return respond(value, history, reply_ids, request)
 
     def ask(question: str, request: gr.Request) -> dict[str, Any]:
         """Answer one question, as the REST API does (for gradio_client)."""
@@ -118,11 +180,10 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
     def on_like(data: gr.LikeData, reply_ids: list[str | None]) -> tuple[str | None, Any]:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         reply_id = reply_ids[index] if reply_ids and 0 <= index < len(reply_ids) else None
-        if reply_id is None:
+        if reply_id is None or data.liked not in (True, False):  # nothing to rate, or a rating taken back
             return None, gr.update(visible=False)
         rating = "up" if data.liked else "down"
         insights.record_feedback(reply_id, rating, None)
-        gr.Info("Thank you for your feedback.")
         return (reply_id, gr.update(visible=True)) if rating == "down" else (None, gr.update(visible=False))
 
     def send_comment(comment: str, reply_id: str | None) -> tuple[str, Any]:
@@ -131,52 +192,68 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
             gr.Info("Thank you: staff will use this to improve the materials.")
         return "", gr.update(visible=False)
 
-    examples = [entry.question for entry in _examples(assistant)]
+    def close_comment() -> tuple[str, Any]:
+        return "", gr.update(visible=False)
+
+    examples = [{"text": q, "display_text": display_question(q)} for q in _example_questions(assistant)]
     with gr.Blocks(title=settings.clinic_name, fill_height=True) as demo:
         gr.Markdown(f"# {html.escape(settings.clinic_name)}", elem_id="clinic-name")
         gr.Markdown(f"**Please note:** {html.escape(settings.disclaimer)}", elem_id="disclaimer-banner")
         chatbot = gr.Chatbot(
-            label="Chat",
+            label="Conversation",
+            show_label=False,
             elem_id="chat",
-            height=520,
+            height=None,
+            scale=1,
+            autoscroll=False,  # chat.js shows a new reply from its start instead of its end
             feedback_options=("Like", "Dislike"),
-            placeholder="Ask about stem cell therapy, its evidence, risks and costs.",
+            placeholder="Ask about stem cell therapy, its evidence, risks and costs. For example:",
+            examples=examples or None,
             buttons=["copy"],
         )
-        with gr.Row():
+        with gr.Column(visible=False, elem_id="dislike-comment") as comment_row:
+            comment = gr.Textbox(
+                label=COMMENT_LABEL, placeholder=COMMENT_PLACEHOLDER, max_length=1000, elem_id="comment"
+            )
+            with gr.Row():
+                comment_send = gr.Button("Send", size="sm", variant="primary", min_width=0, elem_id="comment-send")
+                comment_close = gr.Button("Cancel", size="sm", min_width=0, elem_id="comment-cancel")
+        with gr.Row(elem_id="composer", equal_height=True):
             box = gr.Textbox(
-                placeholder="Type your question and press Enter",
+                placeholder="Type your question",
                 show_label=False,
+                label="Your question",
                 scale=8,
+                min_width=0,
                 max_length=settings.max_question_chars,
                 elem_id="question",
                 autofocus=True,
             )
-            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-        if examples:
-            gr.Examples(examples=examples, inputs=box, label="Example questions")
-        with gr.Row(visible=False, elem_id="dislike-comment") as comment_row:
-            comment = gr.Textbox(
-                placeholder="What was missing or wrong? (optional; please leave out names and contact details)",
-                show_label=False,
-                max_length=1000,
-                scale=8,
-            )
-            comment_send = gr.Button("Send", scale=1)
+            send = gr.Button("Ask", variant="primary", scale=0, min_width=72, elem_id="ask")
         reply_ids = gr.State([])
         disliked = gr.State(None)
-        box.submit(respond, [box, chatbot, reply_ids], [box, chatbot, reply_ids], api_visibility="private")
-        send.click(respond, [box, chatbot, reply_ids], [box, chatbot, reply_ids], api_visibility="private")
+        outputs = [box, chatbot, reply_ids, comment_row]
+        box.submit(respond, [box, chatbot, reply_ids], outputs, api_visibility="private")
+        send.click(respond, [box, chatbot, reply_ids], outputs, api_visibility="private")
+        chatbot.option_select(ask_chosen, [chatbot, reply_ids], outputs, api_visibility="private")
+        chatbot.example_select(ask_chosen, [chatbot, reply_ids], outputs, api_visibility="private")
+        chatbot.clear(
+            lambda: ([], None, gr.update(visible=False)),
+            None,
+            [reply_ids, disliked, comment_row],
+            api_visibility="private",
+        )
         chatbot.like(on_like, reply_ids, [disliked, comment_row], api_visibility="private")
         comment.submit(send_comment, [comment, disliked], [comment, comment_row], api_visibility="private")
         comment_send.click(send_comment, [comment, disliked], [comment, comment_row], api_visibility="private")
+        comment_close.click(close_comment, None, [comment, comment_row], api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(feedback, api_name="feedback")
     return demo
 
 
-def _examples(assistant: Assistant) -> list[Any]:
+def _example_questions(assistant: Assistant) -> list[str]:
     try:
-        return list(assistant.live.current().faq[:4])
+        return [entry.question for entry in assistant.live.current().faq[:EXAMPLES]]
     except IndexNotReady:
         return []

@@ -47,6 +47,10 @@ from bot.trash import TrashError
 
 log = logging.getLogger(__name__)
 DOCUMENTS_INTRO = "Documents in the knowledge folder and their status in the live index."
+UPLOAD_HELP = (
+    "Uploaded documents are checked (type, name, size; faq.yaml and checks.yaml are validated), saved in the "
+    "knowledge folder and indexed at once."
+)
 COLUMNS = ["document", "status", "hash", "chunks", "reviewed", "review by", "reading grade"]
 TRASH_COLUMNS = ["name", "document", "removed (UTC)", "deleted after (UTC)"]
 LOG_COLUMNS = ["time (UTC)", "user", "action", "document", "content hash", "index version", "outcome"]
@@ -311,7 +315,7 @@ def build_documents_tab(
 
     # --- layout ------------------------------------------------------------------------------------------
 
-    gr.Markdown(f"# Staff: {_md(settings.clinic_name)}\n{DOCUMENTS_INTRO}")
+    gr.Markdown(DOCUMENTS_INTRO)
     with gr.Column(visible=False, elem_id="held-box") as held_box:
         held_text = gr.Markdown(elem_id="held")
         ask_publish_button = gr.Button("Publish anyway…", variant="secondary", elem_id="publish-anyway")
@@ -322,12 +326,16 @@ def build_documents_tab(
                 cancel_publish_button = gr.Button("Cancel", elem_id="cancel-publish")
     documents = gr.Dataframe(headers=COLUMNS, value=table, interactive=False, elem_id="documents", wrap=True)
     with gr.Row():
-        files = gr.File(
-            label="Upload documents (.md, .txt, .html, .pdf, .docx, faq.yaml, checks.yaml)",
-            file_count="multiple",
-            file_types=[".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".yaml"],
-            type="filepath",
-        )
+        with gr.Column():
+            # A button rather than a drop zone: its accessible name is the words it shows.
+            files = gr.UploadButton(
+                "Upload documents (.md, .txt, .html, .pdf, .docx, faq.yaml, checks.yaml)",
+                file_count="multiple",
+                file_types=[".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".yaml"],
+                type="filepath",
+                elem_id="upload",
+            )
+            gr.Markdown(UPLOAD_HELP)
         with gr.Column():
             # names are checked by the action itself; the choices only help (another session may have changed them)
             choice = gr.Dropdown(

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bot.conversation import Assistant
 from bot.index import IndexNotReady
 from bot.settings import Settings
+from bot.web.urgent import CALL_LABEL, CALL_NUMBERS, TEXT_LABEL, TEXT_NUMBERS
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 STARTERS_LABEL = "You could ask:"
 SUGGESTIONS_LABEL = "You could also ask:"
 THINKING_LABEL = "Looking in our materials…"
+HELPFUL_LABEL = "Helpful"
+NOT_HELPFUL_LABEL = "Not helpful"
 UNAVAILABLE = "Sorry, the assistant is not available right now. Please try again in a moment, or contact the clinic."
 # Query parameters of /widget that /widget.js sets from the script tag's data attributes.
 THEMING = {
@@ -118,7 +121,11 @@ def _label(value: str | None, default: str) -> str:
 
 
 def render_page(settings: Settings, starters: list[str], query: dict[str, str]) -> str:
-    """The compact chat page. All text is escaped here and the page's script only ever sets ``textContent``."""
+    """The compact chat page. All text is escaped here and the page's script only ever sets ``textContent``.
+
+    The question box comes before the conversation in the page (the stylesheet draws it at the bottom), so that
+    Tab goes from the question box and Send to the latest reply's sources, ratings and suggestions.
+    """
     words = {name: _label(query.get(name), getattr(settings, field)) for name, field in THEMING.items()}
     color = query.get("color", "")
     color = color if _COLOR.match(color) else settings.widget_color
@@ -142,21 +149,23 @@ def render_page(settings: Settings, starters: list[str], query: dict[str, str]) 
 </head>
 <body data-accent="{e(color)}" data-sources-label="{e(words["sources"])}"
   data-suggestions-label="{e(SUGGESTIONS_LABEL)}" data-thinking="{e(THINKING_LABEL)}"
-  data-unavailable="{e(UNAVAILABLE)}"
+  data-unavailable="{e(UNAVAILABLE)}" data-helpful="{e(HELPFUL_LABEL)}" data-not-helpful="{e(NOT_HELPFUL_LABEL)}"
+  data-call-numbers="{e(" ".join(CALL_NUMBERS))}" data-text-numbers="{e(" ".join(TEXT_NUMBERS))}"
+  data-call-label="{e(CALL_LABEL)}" data-text-label="{e(TEXT_LABEL)}"
   data-max-history="{settings.max_history_messages}" data-max-history-chars="{settings.max_history_chars}">
 <main class="chat">
 <h1 class="visually-hidden">{e(words["title"])}</h1>
 <p class="disclaimer" id="disclaimer" role="note">{e(settings.disclaimer)}</p>
-<div class="log" id="log" role="log" aria-label="{e(words["title"])}" tabindex="0">
-<div class="msg bot greeting"><p>{e(settings.widget_greeting)}</p></div>
-{starter_block}
-</div>
 <form class="composer" id="composer">
 <label class="visually-hidden" for="question">{e(words["placeholder"])}</label>
 <input id="question" name="question" type="text" autocomplete="off" enterkeyhint="send"
   maxlength="{settings.max_question_chars}" placeholder="{e(words["placeholder"])}">
 <button type="submit" id="send">{e(words["send"])}</button>
 </form>
+<div class="log" id="log" role="log" aria-label="{e(words["title"])}" tabindex="0">
+<div class="msg bot greeting"><p>{e(settings.widget_greeting)}</p></div>
+{starter_block}
+</div>
 </main>
 </body>
 </html>

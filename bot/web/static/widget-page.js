@@ -16,6 +16,23 @@
   var replies = 0;
   var busy = false;
   var URGENT = { emergency: true, crisis: true };
+  var SVG = "http://www.w3.org/2000/svg";
+  // Feather's thumbs-up / thumbs-down outlines: drawn, so they show where no emoji font is installed
+  var THUMBS = {
+    up: "M14 9V5a3 3 0 0 0-3-3l-4 9v11h11.28a2 2 0 0 0 2-1.7l1.38-9a2 2 0 0 0-2-2.3zM7 22H4a2 2 0 0 1-2-2v-7" +
+      "a2 2 0 0 1 2-2h3",
+    down: "M10 15v4a3 3 0 0 0 3 3l4-9V2H5.72a2 2 0 0 0-2 1.7l-1.38 9a2 2 0 0 0 2 2.3zm7-13h2.67A2.31 2.31 0 0 1 " +
+      "22 4v7a2.31 2.31 0 0 1-2.33 2H17",
+  };
+  // Numbers that urgent replies link for tapping (bot/web/urgent.py): digits only, whatever the page says.
+  function numberList(value) {
+    return String(value || "").split(/\s+/).filter(function (n) {
+      return /^[0-9]{2,15}$/.test(n);
+    });
+  }
+  var CALL = numberList(data.callNumbers);
+  var TEXT = numberList(data.textNumbers);
+  var NUMBER = CALL.length ? new RegExp("(^|[^\\w/:.-])(" + CALL.join("|") + ")(?![\\w/-])", "g") : null;
   var ENTITIES = { "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'", "&amp;": "&" };
   // **bold**, a [n] citation marker, or a [text](url) link: the whole Markdown the API's answers use.
   var INLINE = /\*\*([^*\n]+)\*\*|\[(\d{1,3})\](?!\()|\[([^\]\n]+)\]\(([^()\s]+)\)/g;
@@ -164,6 +181,51 @@
     });
   }
 
+  // --- tap-to-call: only in emergency and crisis replies, built with DOM methods from the configured numbers --
+  function linkNumbers(root) {
+    if (!NUMBER) return;
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var texts = [];
+    while (walker.nextNode()) {
+      if (!walker.currentNode.parentNode.closest("a")) texts.push(walker.currentNode);
+    }
+    texts.forEach(function (node) {
+      var text = node.nodeValue;
+      var last = 0;
+      var parts = document.createDocumentFragment();
+      text.replace(NUMBER, function (match, before, number, offset) {
+        parts.appendChild(document.createTextNode(text.slice(last, offset) + before));
+        var link = parts.appendChild(el("a", null, number));
+        link.href = "tel:" + number;
+        last = offset + match.length;
+        return match;
+      });
+      if (last === 0) return;
+      parts.appendChild(document.createTextNode(text.slice(last)));
+      node.parentNode.replaceChild(parts, node);
+    });
+  }
+
+  function appendCallLinks(parent, text) {
+    var named = [];
+    if (NUMBER) {
+      text.replace(NUMBER, function (match, before, number) {
+        if (named.indexOf(number) < 0) named.push(number); // in the order the message names them
+        return match;
+      });
+    }
+    if (!named.length) return;
+    var row = parent.appendChild(el("p", "urgent-actions"));
+    named.forEach(function (number) {
+      var call = row.appendChild(el("a", "urgent-action", data.callLabel.replace("{number}", number)));
+      call.href = "tel:" + number;
+      if (TEXT.indexOf(number) >= 0) {
+        var sms = row.appendChild(el("a", "urgent-action", data.textLabel.replace("{number}", number)));
+        sms.href = "sms:" + number;
+      }
+    });
+  }
+
   function addReply(answer) {
     replies += 1;
     var urgent = URGENT[answer.kind] === true;
@@ -174,6 +236,10 @@
       cited[citation.id] = true;
     });
     appendMarkdown(message, String(answer.answer || ""), replies, cited);
+    if (urgent) {
+      linkNumbers(message);
+      appendCallLinks(message, String(answer.answer || ""));
+    }
     if (answer.citations && answer.citations.length) appendSources(message, answer.citations, replies);
     if (answer.reply_id && !urgent) appendFeedback(message, answer.reply_id);
     log.appendChild(message);
@@ -181,18 +247,30 @@
     if (answer.disclaimer) disclaimer.textContent = answer.disclaimer; // identical on every reply, by contract
   }
 
+  function thumb(direction) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = svg.appendChild(document.createElementNS(SVG, "path"));
+    path.setAttribute("d", THUMBS[direction]);
+    return svg;
+  }
+
   // Like / dislike: POST /api/feedback (stored only if the clinic turned insights on; see docs/privacy.md).
   function appendFeedback(parent, replyId) {
     var bar = parent.appendChild(el("div", "feedback"));
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", "Was this helpful?");
-    [["up", "\u{1F44D}", "Helpful"], ["down", "\u{1F44E}", "Not helpful"]].forEach(function (choice) {
-      var button = bar.appendChild(el("button", "rate", choice[1]));
+    [["up", data.helpful], ["down", data.notHelpful]].forEach(function (choice) {
+      var button = bar.appendChild(el("button", "rate"));
       button.type = "button";
       button.dataset.replyId = replyId;
       button.dataset.rating = choice[0];
-      button.setAttribute("aria-label", choice[2]);
+      button.title = choice[1];
+      button.setAttribute("aria-label", choice[1]);
       button.setAttribute("aria-pressed", "false");
+      button.appendChild(thumb(choice[0]));
     });
   }
 
@@ -300,15 +378,39 @@
     target.focus({ preventScroll: true });
   });
 
+  // --- keyboard: the panel is a dialog, so Tab goes round it (our frame and the panel's close button) -------
+  function focusable() {
+    return Array.prototype.filter.call(
+      document.querySelectorAll("a[href], button:not([disabled]), input:not([disabled]), summary, [tabindex='0']"),
+      function (element) {
+        return element.getClientRects().length > 0; // not inside a closed <details>, not hidden
+      }
+    );
+  }
+
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && window.parent !== window) {
+    if (window.parent === window) return;
+    if (event.key === "Escape") {
       // the launcher lives in the embedding page: ask it to close the panel and take the focus back
       window.parent.postMessage({ type: "clinic-chat:close" }, "*");
+    } else if (event.key === "Tab" && !event.shiftKey) {
+      var all = focusable();
+      if (all.length && document.activeElement === all[all.length - 1]) {
+        // past the last control: on to the panel's close button, not to the page behind the panel
+        event.preventDefault();
+        window.parent.postMessage({ type: "clinic-chat:tab-out" }, "*");
+      }
     }
+    // (Shift+Tab from the question box, the first control, leaves the frame for the close button by itself.)
   });
 
   window.addEventListener("message", function (event) {
-    if (event.source === window.parent && event.data && event.data.type === "clinic-chat:focus") input.focus();
+    if (event.source !== window.parent || !event.data) return;
+    if (event.data.type === "clinic-chat:focus") input.focus();
+    if (event.data.type === "clinic-chat:focus-last") {
+      var all = focusable();
+      (all[all.length - 1] || input).focus();
+    }
   });
 
   applyAccent(data.accent);

@@ -11,7 +11,8 @@
 
   var DEFAULTS = __WIDGET_DEFAULTS__; // written in by the bot from its settings
   var script = document.currentScript;
-  if (window.ClinicChatWidget || !script || !script.src) return; // one widget per page
+  // one widget per page; and none from a tag the page removed before this script arrived
+  if (window.ClinicChatWidget || !script || !script.src || !script.isConnected) return;
 
   var BOT = new URL(script.src, document.baseURI).origin;
   var SVG = "http://www.w3.org/2000/svg";
@@ -144,6 +145,7 @@
   panel.id = "clinic-chat-panel";
   panel.hidden = true;
   panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-modal", "true"); // the keyboard stays in it while it is open (see "tab-out")
   panel.setAttribute("aria-label", config.title);
   panel.lang = config.lang;
   var header = panel.appendChild(node("div", "header"));
@@ -216,10 +218,20 @@
   root.addEventListener("keydown", function (event) {
     if (event.key === "Escape") close();
   });
+  // While the panel is open, Tab goes round it: close button -> the chat's controls -> close button. The chat
+  // page hands the focus back at its end ("tab-out"); Shift+Tab here goes to its last control.
+  closeButton.addEventListener("keydown", function (event) {
+    if (event.key === "Tab" && event.shiftKey && frame) {
+      event.preventDefault();
+      frame.focus();
+      frame.contentWindow.postMessage({ type: "clinic-chat:focus-last" }, BOT);
+    }
+  });
   window.addEventListener("message", function (event) {
-    // only the framed chat page, from the bot's origin, may close the panel (it does so on Esc)
-    if (frame && event.source === frame.contentWindow && event.origin === BOT && event.data &&
-        event.data.type === "clinic-chat:close") close();
+    // only the framed chat page, from the bot's origin, may move the focus or close the panel
+    if (!frame || event.source !== frame.contentWindow || event.origin !== BOT || !event.data) return;
+    if (event.data.type === "clinic-chat:close") close();
+    if (event.data.type === "clinic-chat:tab-out" && !panel.hidden) closeButton.focus();
   });
 
   function mount() {

@@ -1,39 +1,19 @@
-"""Triage before retrieval, input limits, and text clean-up.
+"""The precise layer of triage: patterns that say exactly why they fired.
 
-Triage is an ordered list of rules (crisis, then emergency, then personal medical decisions): the first that
-matches decides. Off-topic questions are not decided here: what is in scope comes from the knowledge base
-itself (retrieval confidence, see ``conversation.py``), so the same code serves any clinic's documents.
+Emergency patterns fire only on a person's present state, not on a general question about a risk, a
+hypothetical or a past event: "I can't see out of my left eye" is an emergency; "can stem cells cause vision
+loss?", "what should I do if I faint?" and "I had a stroke years ago" are education. Crisis patterns fire on
+any mention, because sending a worried person to 988 costs nothing and missing one costs a life.
 
-Each kind has two layers. Patterns come first: they are precise and say exactly why they fired. A semantic
-layer then catches what no pattern anticipated (indirect wording, unusual phrasing): the question's embedding,
-from the same model as retrieval, is compared with curated example sentences (``triage_examples.yaml``), and
-fires only when the nearest example is of that kind, similar enough, and clearly nearer than any benign
-look-alike. Its thresholds are calibrated leave-one-out on the examples and tested on held-out probes
-(``python -m bot.safety_report --calibrate``).
-
-Emergency rules fire only on a person's present state, not on a general question about a risk, a hypothetical
-or a past event: "I can't see out of my left eye" is an emergency; "can stem cells cause vision loss?", "what
-should I do if I faint?" and "I had a stroke years ago" are education. Crisis rules fire on any mention,
-because sending a worried person to 988 costs nothing and missing one costs a life.
+English only: Spanish and phrasings no pattern anticipated are the classifier's (``bot.triage.classifier``).
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from pathlib import Path
-
-import numpy as np
-import yaml
-
-from bot.embedding import TextEncoder
-from bot.replies import Kind
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     """Lower case, straight apostrophes, punctuation to spaces: patterns then match however it was typed."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
     text = re.sub(r"[^\w'\s]", " ", text)
@@ -284,79 +264,7 @@ PERSONAL = _any(
 )
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """Triage outcome: ``kind`` is None when the question goes on to retrieval as a normal question."""
-
-    kind: Kind | None
-    rule: str | None = None
-
-
-@dataclass
-class Question:
-    """A question as the rules see it: normalised text, and its embedding only once a rule asks for it."""
-
-    raw: str
-    text: str
-    given: np.ndarray | None
-    triage: Triage
-
-    @cached_property
-    def vector(self) -> np.ndarray:
-        """The caller's embedding when it passed one, else computed now (patterns usually decide first)."""
-        return self.given if self.given is not None else self.triage.encoder.encode([self.raw])[0]
-
-
-# --- semantic layer -------------------------------------------------------------------------------------------
-
-EXAMPLES_FILE = Path(__file__).with_name("triage_examples.yaml")
-BENIGN = "benign"
-SEMANTIC_KINDS = (str(Kind.EMERGENCY), str(Kind.CRISIS), BENIGN)
-
-
-@dataclass(frozen=True)
-class SemanticRule:
-    """When a question counts as near a kind's examples: both bounds are cosine similarities."""
-
-    threshold: float  # the nearest example of the kind must be at least this similar
-    margin: float  # and this much nearer than the nearest example of any other kind (benign look-alikes above all)
-
-
-NEIGHBOURS = 2
-"""A kind's score is the mean similarity of its this many nearest examples: one odd example cannot decide."""
-SEMANTIC_RULES: dict[str, SemanticRule] = {
-    str(Kind.CRISIS): SemanticRule(threshold=0.40, margin=0.02),
-    str(Kind.EMERGENCY): SemanticRule(threshold=0.40, margin=0.02),
-}
-"""Calibrated leave-one-out on ``triage_examples.yaml`` (``python -m bot.safety_report --calibrate``): at a fixed
-0.40 floor (below it this model's similarities are mostly shared register, not meaning), the margin with the
-highest recall while at most one benign example fires. Leave-one-out recall: crisis 90%, emergency 83%."""
-
-
-@lru_cache(maxsize=1)
-def semantic_examples() -> dict[str, tuple[str, ...]]:
-    """The curated example sentences per kind, read once."""
-    data = yaml.safe_load(EXAMPLES_FILE.read_text(encoding="utf-8"))
-    return {kind: tuple(str(s) for s in data[kind]) for kind in SEMANTIC_KINDS}
-
-
-def kind_score(sims: np.ndarray, neighbours: int = NEIGHBOURS) -> float:
-    """Mean cosine similarity of the ``neighbours`` nearest examples, given the similarities to all of them."""
-    return float(np.mean(np.sort(sims)[-neighbours:]))
-
-
-def _resembles(q: Question, kind: str) -> bool:
-    """Nearest examples are of ``kind``, close enough, and clearly closer than every other kind's."""
-    sims = q.triage.nearest(q.vector)
-    rule = SEMANTIC_RULES[kind]
-    rival = max(s for k, s in sims.items() if k != kind)
-    return sims[kind] >= rule.threshold and sims[kind] - rival >= rule.margin
-
-
-# --- rules ----------------------------------------------------------------------------------------------------
-
-
-def _not_now(text: str) -> bool:
+def not_now(text: str) -> bool:
     """A general question, a hypothetical or a past event, with nothing saying it is happening now."""
     if PRESENT_NOW.search(text) and not HYPOTHETICAL.search(text):
         return False
@@ -365,74 +273,15 @@ def _not_now(text: str) -> bool:
     return bool(GENERAL_QUESTION.search(text)) and not PRESENT_STATE.search(text)
 
 
-def _is_crisis(q: Question) -> bool:
-    return bool(CRISIS.search(q.text))
+def is_crisis(text: str) -> bool:
+    """``text`` as ``normalise`` returns it."""
+    return bool(CRISIS.search(text))
 
 
-def _is_emergency(q: Question) -> bool:
-    symptom = EMERGENCY.search(q.text) or (FEVER.search(q.text) and ANGRY_SITE.search(q.text))
-    return bool(symptom) and not _not_now(q.text)
+def is_emergency(text: str) -> bool:
+    symptom = EMERGENCY.search(text) or (FEVER.search(text) and ANGRY_SITE.search(text))
+    return bool(symptom) and not not_now(text)
 
 
-def _resembles_crisis(q: Question) -> bool:
-    return _resembles(q, str(Kind.CRISIS))
-
-
-def _resembles_emergency(q: Question) -> bool:
-    """Same present-state guard as the patterns; a long-standing complaint is also left to the care team."""
-    return not _not_now(q.text) and not CHRONIC.search(q.text) and _resembles(q, str(Kind.EMERGENCY))
-
-
-def _is_personal(q: Question) -> bool:
-    return bool(PERSONAL.search(q.text))
-
-
-TRIAGE_RULES: list[tuple[Kind, Callable[[Question], bool]]] = [
-    (Kind.CRISIS, _is_crisis),
-    (Kind.EMERGENCY, _is_emergency),
-    (Kind.CRISIS, _resembles_crisis),
-    (Kind.EMERGENCY, _resembles_emergency),
-    (Kind.PERSONAL_ADVICE, _is_personal),
-]
-"""Ordered: the first rule that matches decides. Patterns before the semantic layer: they are the precise,
-explainable layer, and the embedding is only computed when none of them matched. Within each layer crisis comes
-before emergency, and both before personal advice, so a red flag is never answered as a question for the clinic."""
-
-
-class Triage:
-    """The triage of a process: the rules, with the curated examples embedded by its model (once, lazily)."""
-
-    def __init__(self, encoder: TextEncoder) -> None:
-        self.encoder = encoder
-        self._vectors: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def example_vectors(self, kind: str) -> np.ndarray:
-        """Unit vectors of one kind's examples."""
-        if kind not in self._vectors:
-            with self._lock:
-                if kind not in self._vectors:
-                    self._vectors[kind] = self.encoder.encode(list(semantic_examples()[kind]))
-        return self._vectors[kind]
-
-    def warm_up(self) -> Triage:
-        """Embed the curated examples now (about a second on a small CPU), so no patient waits for it."""
-        for kind in SEMANTIC_KINDS:
-            self.example_vectors(kind)
-        return self
-
-    def nearest(self, vector: np.ndarray) -> dict[str, float]:
-        """Each kind's score for a question: how near its nearest examples are."""
-        return {kind: kind_score(self.example_vectors(kind) @ vector) for kind in SEMANTIC_KINDS}
-
-    def __call__(self, question: str, vector: np.ndarray | None = None) -> Verdict:
-        """Which safety path, if any, a (cleaned) question takes before retrieval.
-
-        ``vector`` is the question's own embedding if the caller already has it (it is then not computed
-        twice); it must embed this question alone, not a question condensed with earlier turns.
-        """
-        q = Question(question, _normalise(question), vector, self)
-        for kind, rule in TRIAGE_RULES:
-            if rule(q):
-                return Verdict(kind, rule.__name__.removeprefix("_is_").removeprefix("_"))
-        return Verdict(None)
+def is_personal(text: str) -> bool:
+    return bool(PERSONAL.search(text))
