@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.chunking import NON_ANSWER_SECTIONS, split_sentences
+from bot.chunking import NON_ANSWER_SECTIONS, split_sentences, split_source_lines
 from bot.documents import SourceDocument
 from bot.faq import FaqEntry
 from bot.sanitize import plain_text
@@ -149,22 +149,37 @@ def section_texts(pieces: Iterable[tuple[str, str | None, str]]) -> Callable[[Fa
     return lookup
 
 
+def _answer_text(heading: str | None, text: str) -> str | None:
+    """A section's text as the index holds it: no "Source: [..](url)" lines; None for a reference list."""
+    if heading and heading.strip().lower() in NON_ANSWER_SECTIONS:
+        return None
+    return split_source_lines(text)[0]
+
+
 def document_pieces(docs: Iterable[SourceDocument]) -> list[tuple[str, str | None, str]]:
-    """(path, section heading, text) for every section of some loaded documents."""
-    return [(doc.path, section.heading, section.text) for doc in docs for section in doc.sections]
+    """(path, section heading, text) for every section of some loaded documents, as the ingest chunks them:
+    reference lists and a section's "Source:" lines left out (they name studies; they state nothing)."""
+    return [
+        (doc.path, section.heading, text)
+        for doc in docs
+        for section in doc.sections
+        if (text := _answer_text(section.heading, section.text))  # a section of nothing but its sources: no chunk
+    ]
 
 
 def readable_body(doc: SourceDocument) -> str:
-    """A document's prose for a reading grade: no front matter, no headings, no reference lists.
+    """A document's prose for a reading grade: no front matter, no headings, no reference lists or "Source:"
+    lines.
 
     List items and lines become sentences of their own (a list without full stops would otherwise read as
     one endless sentence), and Markdown is reduced to its words.
     """
     sentences: list[str] = []
     for section in doc.sections:
-        if section.heading and section.heading.strip().lower() in NON_ANSWER_SECTIONS:
+        text = _answer_text(section.heading, section.text)
+        if text is None:
             continue
-        for sentence in split_sentences(plain_text(section.text)):
+        for sentence in split_sentences(plain_text(text)):
             sentences.append(sentence if _TRAILING_PUNCTUATION.search(sentence) else sentence + ".")
     return " ".join(sentences)
 

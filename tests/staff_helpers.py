@@ -38,4 +38,6 @@ the treated area raised on a pillow.
 
 Keep the dressing dry for 48 hours. After that you may shower, but do not soak in a bath or pool for a week.
 """
-AFTERCARE_CHECK = "How long should I rest after the liposuction for my stem cells?"
+AFTERCARE_CHECK = "How long should I rest after the fat harvest?"
+"""Answered from aftercare.md › Rest after the fat harvest once the handout is indexed (the shipped guides' "Recovery
+and side effects after a fat harvest" answers it otherwise)."""

@@ -65,7 +65,8 @@ def test_statuses_follow_uploads_ingests_and_removals(embedder: Embedder, kb: Se
     assert rows["stem-cells-for-autoimmune-diseases.md"].status == "indexed"
     assert rows["stem-cells-for-autoimmune-diseases.md"].chunks > 0
     assert rows["stem-cells-for-autoimmune-diseases.md"].reviewed == "2026-11-25"
-    ingest(kb, embedder)
+    # published even if the publish gate would hold it (its subject in test_publish_gate): statuses follow publishing
+    assert ingest(kb, embedder, force=True).published
     assert {r.path: r.status for r in document_statuses(kb, store)}["costs.docx"] == "indexed"
     remove_document(kb, "costs.docx")
     assert {r.path: r.status for r in document_statuses(kb, store)}["costs.docx"].startswith("removed")
@@ -106,9 +107,19 @@ def test_bad_dates_and_a_broken_faq_are_shown_with_their_reason(kb: Settings) ->
 
 
 def test_removal_names_what_depends_on_a_document_and_goes_to_the_trash(kb: Settings) -> None:
-    found = dependents(kb, "stem-cells-for-autoimmune-diseases.md")
-    assert {entry.id for entry in found.faq} == {"how-it-might-work", "immunosuppressants", "own-cells"}
+    found = dependents(kb, "stem-cell-claims-and-evidence.md")
+    assert {entry.id for entry in found.faq} == {
+        "how-it-might-work",
+        "immune-reset",
+        "tissue-repair",
+        "immunosuppressants",
+        "rejection",
+        "success-rates",
+        "quality-of-life",
+    }
+    assert not dependents(kb, "stem-cells-for-autoimmune-diseases.md").any  # the clinic's claims: no FAQ cites it
     assert not dependents(kb, "nothing.md").any
-    item = remove_document(kb, "stem-cells-for-autoimmune-diseases.md")
-    assert item.path.exists() and item.original == "stem-cells-for-autoimmune-diseases.md"
-    assert any("cites 'stem-cells-for-autoimmune-diseases.md'" in note for note in faq_notes(kb))
+    assert faq_notes(kb) == []
+    item = remove_document(kb, "stem-cell-claims-and-evidence.md")
+    assert item.path.exists() and item.original == "stem-cell-claims-and-evidence.md"
+    assert any("cites 'stem-cell-claims-and-evidence.md'" in note for note in faq_notes(kb))

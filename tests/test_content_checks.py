@@ -37,7 +37,7 @@ def test_a_faithful_paraphrase_is_supported(docs, embedder: Embedder) -> None:
     faithful = entry(
         "The FDA approved Ryoncil in December 2024, made from donor bone-marrow MSCs, for children with "
         "steroid-refractory acute graft-versus-host disease. It is not approved for autoimmune diseases.",
-        "Which stem cell products are FDA-approved",
+        "What is Ryoncil?",
     )
     assert check_support([faithful], section_texts(document_pieces(docs)), embedder.encode) == []
 
@@ -46,25 +46,30 @@ def test_a_sentence_from_elsewhere_is_named_with_its_score(docs, embedder: Embed
     drifted = entry(
         "Clinic stem cell treatments are usually not paid for by insurance. Treatment regenerates damaged organs "
         "within weeks.",
-        "Costs and insurance",
+        "How much does stem cell treatment cost, and does insurance pay?",
         entry_id="drifted",
     )
     [problem] = check_support([drifted], section_texts(document_pieces(docs)), embedder.encode)
     assert problem.entry_id == "drifted" and not problem.missing
     assert [s.sentence for s in problem.sentences] == ["Treatment regenerates damaged organs within weeks."]
     assert problem.sentences[0].similarity < SUPPORT_THRESHOLD
+    assert "Source:" not in (problem.sentences[0].nearest or "")  # the section's source line is no passage
     assert "drifted" in problem.line() and "regenerates damaged organs" in problem.line()
 
 
 def test_a_sentence_condensing_several_of_its_section_is_supported(docs, embedder: Embedder) -> None:
     """A summary of two or three sentences matches their run, not any single one of them."""
     summary = entry(
-        "Published cases include severe vision loss after eye injections of fat-derived cells, serious "
-        "infections from contaminated cord-blood products, and a tumor-like mass in the spine after infusions "
-        "abroad.",
-        "Documented risks and harms",
+        "Ask about other treatments, the expected benefit, where the cells come from and the published evidence, "
+        "and get advice from a doctor outside the clinic.",
+        "What should I ask before any stem cell treatment?",
     )
-    assert check_support([summary], section_texts(document_pieces(docs)), embedder.encode) == []
+    cited = section_texts(document_pieces(docs))
+    assert check_support([summary], cited, embedder.encode) == []
+    # no single sentence of the section would have carried it: the run of sentences does
+    [sentence] = claim_sentences(summary.answer)
+    singles = embedder.encode(claim_sentences(cited(summary) or ""))
+    assert float((singles @ embedder.encode([sentence])[0]).max()) < SUPPORT_THRESHOLD
 
 
 def test_a_missing_section_or_document_is_reported(docs, embedder: Embedder) -> None:
@@ -96,7 +101,9 @@ def test_reading_grade_reads_the_body_only(docs, tmp_path: Path) -> None:
     balanced = docs[0]
     body = readable_body(balanced)
     assert "title:" not in body and "## " not in body and "Balanced Picture" not in body
-    assert "Hemacord" in body and "https://" not in body  # the Sources list is left out
+    assert "Hemacord" in body and "https://" not in body
+    # each section's "Source: [..](url)" line names studies, it is not prose: left out like a Sources list
+    assert "Source:" not in body and "Consumer Alert on Regenerative Medicine" not in body
     grades = document_grades(docs)
     assert set(grades) == {BALANCED, HANDOUT}
     assert all(6 < grade < 18 for grade in grades.values())

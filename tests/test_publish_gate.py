@@ -16,7 +16,9 @@ from bot.stores import make_store
 from tests.staff_helpers import AFTERCARE, AFTERCARE_CHECK, knowledge_copy
 
 IMMUNOSUPPRESSANTS = "Can stem cell therapy reduce the need for immunosuppressant drugs?"
-HANDOUT = "stem-cells-for-autoimmune-diseases.md"
+IMMUNOSUPPRESSANTS_SECTION = "Can stem cell treatment reduce the need for immunosuppressant drugs?"
+COSTS = "How much does stem cell treatment cost, and does insurance pay?"  # the cost and insurance entries' section
+CITED = "stem-cell-claims-and-evidence.md"  # the immunosuppressants entry and six more cite it
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def test_the_first_index_is_published_with_its_warnings(embedder: Embedder, kb: 
     report = ingest(kb, embedder)
     assert report.published and report.exit_code == 0
     assert report.checked == 0  # nothing live to compare with
-    assert set(report.grades) == {"stem-cell-therapy-the-balanced-picture.md", HANDOUT}
+    assert set(report.grades) == {path.name for path in kb.knowledge_dir.glob("*.md")} and CITED in report.grades
     assert "GRADE" in report.table()
 
 
@@ -75,13 +77,13 @@ def test_an_edit_that_breaks_a_check_question_is_held_with_the_question_named(em
 
 def test_removing_a_document_the_faq_cites_is_held_until_restored(embedder: Embedder, kb: Settings) -> None:
     live = ingest(kb, embedder).version
-    item = remove_document(kb, HANDOUT)
+    item = remove_document(kb, CITED)
     report = ingest(kb, embedder)
     assert report.held and report.exit_code == 3
-    assert any(IMMUNOSUPPRESSANTS in line and HANDOUT in line for line in report.held_because)
+    assert any(IMMUNOSUPPRESSANTS in line and CITED in line for line in report.held_because)
     assert any(f.path == "faq.yaml" and "immunosuppressants" in f.reason for f in report.failed)
     answer = Assistant(kb, embedder).ask(IMMUNOSUPPRESSANTS)
-    assert answer.index_version == live and answer.citations[0].document == HANDOUT  # the curated answer, still
+    assert answer.index_version == live and answer.citations[0].document == CITED  # the curated answer, still
 
     trash_for(kb).restore(item.name)
     back = ingest(kb, embedder)
@@ -100,7 +102,7 @@ def test_a_new_curated_answer_its_section_does_not_support_is_held(embedder: Emb
             "question": "Will stem cells cure my arthritis for good?",
             "answer": "Most patients are cured within a month and never need medicines again.",
             "source": "stem-cell-therapy-the-balanced-picture.md",
-            "section": "Costs and insurance",
+            "section": COSTS,
         }
     )
     faq_path.write_text(yaml.safe_dump(faq, sort_keys=False))
@@ -135,7 +137,7 @@ def test_an_unreadable_faq_or_checks_file_fails_the_run_and_the_live_faq_keeps_a
     assert f"fix {name} first" in report.table() and live in report.table()
     assert read_active(make_store(kb)).version == live
     answer = Assistant(kb, embedder).ask(IMMUNOSUPPRESSANTS)
-    assert answer.kind == "answer" and answer.citations[0].section == "2. Reducing Dependency on Immunosuppressants"
+    assert answer.kind == "answer" and answer.citations[0].section == IMMUNOSUPPRESSANTS_SECTION
 
 
 def test_checks_file_is_strict_and_add_check_appends(tmp_path: Path) -> None:
@@ -154,16 +156,14 @@ def test_an_edit_that_takes_away_what_a_curated_answer_says_is_held_once(embedde
     ingest(kb, embedder)
     guide = kb.knowledge_dir / "stem-cell-therapy-the-balanced-picture.md"
     text = guide.read_text()
-    start = text.index("## Costs and insurance\n")
+    start = text.index(f"## {COSTS}\n")
     end = text.index("## ", start + 5)
-    guide.write_text(
-        text[:start] + "## Costs and insurance\n\nAsk the clinic's front desk for a written quote.\n\n" + text[end:]
-    )
+    guide.write_text(text[:start] + f"## {COSTS}\n\nAsk the clinic's front desk for a written quote.\n\n" + text[end:])
     report = ingest(kb, embedder)
     assert report.held
     newly = [line for line in report.held_because if line.startswith("NEWLY UNSUPPORTED")]
     assert {"'cost':", "'insurance':"} <= {word for line in newly for word in line.split() if word.startswith("'")}
-    assert all("Costs and insurance" in line for line in newly)
+    assert all(COSTS in line for line in newly)
     assert ingest(kb, embedder, force=True).forced
     guide.write_text(guide.read_text() + "\n")  # any later edit: the published warning is known, it holds nothing
     later = ingest(kb, embedder)
