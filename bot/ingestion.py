@@ -93,7 +93,8 @@ class IngestReport:
     check_seconds: float = 0.0  # what the publish gate (and the answer-support check) added to the run
     held_because: list[str] = field(default_factory=list)  # the gate's reasons (also when published with force)
     chunks: int = 0
-    embedded: int = 0  # texts sent to the model (cache misses)
+    embedded: int = 0  # documents' and curated phrasings' texts sent to the model (cache misses)
+    check_embedded: int = 0  # texts the publish gate sent to the model (cache misses; not in ``embedded``)
     seconds: float = 0.0
     version: str | None = None
     live_version: str | None = None  # what serves after this run
@@ -374,8 +375,13 @@ def ingest(
         used: set[str] = set()
 
         def encode(texts: list[str]) -> np.ndarray:
+            """The publish gate's vectors (its questions as the assistant reads them, section passages): cached
+            like the documents' texts, counted apart from them."""
             used.update(texts)
-            return _embed_cached(texts, embedder, cache, report, progress=False)
+            counted = IngestReport()
+            vectors = _embed_cached(texts, embedder, cache, counted, progress=False)
+            report.check_embedded += counted.embedded
+            return vectors
 
         try:
             reusable = (

@@ -2,14 +2,17 @@
 
 Check questions are every curated FAQ question and alternate (of the live index and of the new one), plus
 the optional ``knowledge/checks.yaml``: a question and the document (and section) that should answer it.
-Both generations answer them through the real ``Assistant`` (FAQ match, hybrid retrieval, extractive
-answer; triage and generated answers are left out, as they are not about the content). A question counts as
+Both generations answer them through the real ``Assistant`` (the answer model over curated phrasings, section
+headings, sentences and hybrid retrieval; triage and generated answers are left out, as they are not about
+the content). A question counts as
 *answered from the right section* when the reply is an answer whose citations include that document and
 section.
 
 The new generation is **held** (written and verified, not pointed to) when
 
-1. a question the live index answered from the right section is not answered from it by the new one; or
+1. a question the live index answered from the right section is not answered from it by the new one (the
+   answer model ranks sections against each other, so an unrelated document can move a borderline phrasing
+   too: staff read the ``LOST`` lines and judge); or
 2. a curated answer is not supported by the section it cites (``bot.content_checks.check_support``) and
    was never published with that warning: a new entry, or one whose section lost what backed it.
 

@@ -13,7 +13,7 @@ import pytest
 from bot.conversation import Assistant
 from bot.embedding import Embedder
 from bot.index import read_active
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 from bot.staff_log import StaffLog
 from bot.stores import make_store
 from ingest import main
@@ -21,6 +21,9 @@ from tests.staff_helpers import AFTERCARE, knowledge_copy
 
 BALANCED = "stem-cell-therapy-the-balanced-picture.md"
 FAQ_QUESTION = "Can stem cell therapy reduce the need for immunosuppressant drugs?"
+FAQ_SECTION = "Can stem cell treatment reduce the need for immunosuppressant drugs?"
+CITED = "stem-cell-claims-and-evidence.md"  # the immunosuppressants entry and six more cite it
+SHIPPED = len(list((PROJECT_ROOT / "knowledge").glob("*.md")))
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def live_faq_answer(settings: Settings, embedder: Embedder, version: str) -> Non
     """The live bot answers from ``version``, its curated FAQ included."""
     answer = Assistant(settings, embedder).ask(FAQ_QUESTION)
     assert answer.index_version == version
-    assert answer.kind == "answer" and answer.citations[0].section == "2. Reducing Dependency on Immunosuppressants"
+    assert answer.kind == "answer" and answer.citations[0].section == FAQ_SECTION
 
 
 def test_a_duplicated_document_is_reported_and_the_rest_published(kb: Settings, embedder: Embedder, capsys) -> None:
@@ -46,7 +49,7 @@ def test_a_duplicated_document_is_reported_and_the_rest_published(kb: Settings, 
     # the copy sorts first, but the original is the one the FAQ cites: the original is kept
     assert report["duplicates"] == [{"path": "copy of the guide.md", "reason": f"same content as {BALANCED}"}]
     assert report["failed"] == []
-    assert read_active(make_store(kb)).documents == 2
+    assert read_active(make_store(kb)).documents == SHIPPED  # the copy is not indexed
     (kb.knowledge_dir / "aftercare.md").write_text(AFTERCARE)
     assert main([], embedder) == 0
     assert f"SKIPPED copy of the guide.md: same content as {BALANCED}" in capsys.readouterr().out
@@ -92,13 +95,13 @@ def test_a_malformed_faq_or_a_bad_date_gets_a_clear_line_and_the_live_faq_keeps_
     out = capsys.readouterr().out
     assert "FAILED  late.md: review_by '2026-13-01' is not a date; write it as YYYY-MM-DD" in out
     assert "FAILED  vague.md: review_by 'next spring' is not a date" in out
-    assert "Published index" in out and read_active(make_store(kb)).documents == 3
+    assert "Published index" in out and read_active(make_store(kb)).documents == SHIPPED + 1
 
 
 def test_a_held_index_is_published_with_force_and_logged(kb: Settings, embedder: Embedder, capsys) -> None:
     assert main([], embedder) == 0
     capsys.readouterr()
-    (kb.knowledge_dir / "stem-cells-for-autoimmune-diseases.md").unlink()
+    (kb.knowledge_dir / CITED).unlink()
     assert main([], embedder) == 3
     out = capsys.readouterr().out
     assert f'LOST    "{FAQ_QUESTION}"' in out and "HELD" in out

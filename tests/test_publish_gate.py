@@ -13,7 +13,7 @@ from bot.ingestion import NothingHeld, ingest, publish_held
 from bot.publish_gate import CHECKS_FILE, CheckQuestion, ChecksError, add_check, load_checks, read_held
 from bot.settings import Settings
 from bot.stores import make_store
-from tests.staff_helpers import AFTERCARE, AFTERCARE_CHECK, knowledge_copy
+from tests.staff_helpers import AFTERCARE, AFTERCARE_CHECK, AFTERCARE_SECTION, knowledge_copy
 
 IMMUNOSUPPRESSANTS = "Can stem cell therapy reduce the need for immunosuppressant drugs?"
 IMMUNOSUPPRESSANTS_SECTION = "Can stem cell treatment reduce the need for immunosuppressant drugs?"
@@ -31,7 +31,7 @@ def with_aftercare_check(kb: Settings, embedder: Embedder) -> str:
     (kb.knowledge_dir / "aftercare.md").write_text(AFTERCARE)
     add_check(
         kb.knowledge_dir,
-        CheckQuestion(question=AFTERCARE_CHECK, document="aftercare.md", section="Rest after the fat harvest"),
+        CheckQuestion(question=AFTERCARE_CHECK, document="aftercare.md", section=AFTERCARE_SECTION),
     )
     report = ingest(kb, embedder)
     assert report.published and not report.held_because, report.table()
@@ -48,24 +48,25 @@ def test_the_first_index_is_published_with_its_warnings(embedder: Embedder, kb: 
 
 def test_an_edit_that_breaks_a_check_question_is_held_with_the_question_named(embedder: Embedder, kb: Settings) -> None:
     live = with_aftercare_check(kb, embedder)
-    edited = AFTERCARE.replace("## Rest after the fat harvest", "## Parking at the clinic").replace(
-        "Rest for two days after the fat harvest. Avoid heavy lifting and hard exercise for one week, and sleep with\n"
+    edited = AFTERCARE.replace(f"## {AFTERCARE_SECTION}", "## Parking at the clinic").replace(
+        "Rest for two days after the procedure. Avoid heavy lifting and hard exercise for one week, and sleep with\n"
         "the treated area raised on a pillow.",
         "Park in the visitor garage on level two; the clinic validates tickets at reception.",
     )
+    assert AFTERCARE_SECTION not in edited and "Rest for two days" not in edited
     (kb.knowledge_dir / "aftercare.md").write_text(edited)
     report = ingest(kb, embedder)
     assert report.held and not report.published and report.exit_code == 3
     assert read_active(make_store(kb)).version == live  # patients keep the last good index
     lost = [line for line in report.held_because if line.startswith("LOST")]
-    assert len(lost) == 1 and AFTERCARE_CHECK in lost[0] and "Rest after the fat harvest" in lost[0]
+    assert len(lost) == 1 and AFTERCARE_CHECK in lost[0] and AFTERCARE_SECTION in lost[0]
     assert "HELD" in report.table() and "--force" in report.table()
     assert report.checked >= 40 and report.check_seconds < 30
     held = read_held(kb)
     assert held is not None and held.info.version == report.version and held.live_version == live
 
     answer = Assistant(kb, embedder).ask(AFTERCARE_CHECK)
-    assert answer.index_version == live and any(c.section == "Rest after the fat harvest" for c in answer.citations)
+    assert answer.index_version == live and any(c.section == AFTERCARE_SECTION for c in answer.citations)
 
     again = ingest(kb, embedder)  # nothing changed: the held index is reused and checked again, not rebuilt
     assert again.held and again.version == report.version and again.embedded == 0

@@ -15,7 +15,7 @@ from tests.test_browser import browser  # noqa: F401 (the shared Chromium fixtur
 
 pytestmark = pytest.mark.browser
 ACCOUNT = ("carla", "a staff password")
-HANDOUT = "stem-cells-for-autoimmune-diseases.md"
+HANDOUT = "stem-cell-claims-and-evidence.md"  # seven FAQ entries cite it, the immunosuppressants one among them
 FAQ_QUESTION = "Can stem cell therapy reduce the need for immunosuppressant drugs?"
 WAIT = 60_000  # an action re-ingests: seconds on a busy machine
 

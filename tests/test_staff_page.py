@@ -14,12 +14,12 @@ from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.settings import Settings
 from tests.conftest import app_for, serving
-from tests.staff_helpers import AFTERCARE, knowledge_copy
+from tests.staff_helpers import AFTERCARE, AFTERCARE_CHECK, AFTERCARE_SECTION, knowledge_copy, published_even_if_held
 
 ANA, BEN = ("ana", "first staff password"), ("ben", "second staff password")
-HANDOUT = "stem-cells-for-autoimmune-diseases.md"
+HANDOUT = "stem-cell-claims-and-evidence.md"  # seven FAQ entries cite it
 FAQ_QUESTION = "Can stem cell therapy reduce the need for immunosuppressant drugs?"
-FAQ_SECTION = "2. Reducing Dependency on Immunosuppressants"
+FAQ_SECTION = "Can stem cell treatment reduce the need for immunosuppressant drugs?"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_removal_needs_confirmation_and_can_be_undone(site) -> None:
 
     text, _ = ana.predict(HANDOUT, api_name="/ask_remove")
     assert f"Move **{HANDOUT}** to the trash?" in text
-    assert "3 curated FAQ answer(s) cite it" in text and "`immunosuppressants`" in text and "held" in text
+    assert "7 curated FAQ answer(s) cite it" in text and "`immunosuppressants`" in text and "held" in text
     assert ana.predict(api_name="/cancel_remove")[1] == "Nothing was removed."
     assert "confirm first" in ana.predict(api_name="/move_to_trash")[1]  # cancelling forgets the document
     assert (settings.knowledge_dir / HANDOUT).exists()
@@ -145,7 +145,8 @@ def test_a_held_index_is_published_anyway_only_after_confirmation(site) -> None:
 
     [entry] = [row for row in trash["data"] if row[1] == HANDOUT][:1]
     report = ben.predict(entry[0], api_name="/restore")[0]
-    assert "Published index" in report  # putting the answers back passes the gate at once
+    assert f"Restored **{HANDOUT}**" in report and f'"{FAQ_QUESTION}"' not in report  # nothing of its own is lost
+    assert "Published" in published_even_if_held(ben, report)[0]
     assert patient_answer(base)["citations"][0]["section"] == FAQ_SECTION
 
 
@@ -162,9 +163,8 @@ def test_upload_and_check_questions_are_logged_with_user_hash_and_version(site, 
     grades = {r[0]: r[6] for r in table["data"]}
     assert 0 < float(grades["aftercare.md"]) < 12
 
-    question = "How long should I rest after the fat harvest?"
-    report, checks, log = ana.predict(question, "aftercare.md", "Rest after the fat harvest", api_name="/add_check")
-    assert "Added" in report and checks["data"][-1][0] == question
+    report, checks, log = ana.predict(AFTERCARE_CHECK, "aftercare.md", AFTERCARE_SECTION, api_name="/add_check")
+    assert "Added" in report and checks["data"][-1][0] == AFTERCARE_CHECK
     assert log_rows(log)[0][1:4] == ["ana", "add check question", "aftercare.md"]
     assert "checks.yaml" in [p.name for p in settings.knowledge_dir.iterdir()]
 
@@ -185,6 +185,7 @@ def test_reingest_reports_and_logs_only_what_changes(site) -> None:
     before = len(log_rows(ana.predict(api_name="/reingest")[-1]) or [])
     report, *_, log = ana.predict(api_name="/reingest")
     assert "already up to date" in report and len(log_rows(log) or []) == before  # nothing happened: no entry
-    (settings.knowledge_dir / "aftercare-2.md").write_text(AFTERCARE.replace("fat harvest", "bone marrow draw"))
+    (settings.knowledge_dir / "aftercare-2.md").write_text(AFTERCARE.replace("procedure", "bone marrow draw"))
     report, *_, log = ana.predict(api_name="/reingest")
-    assert "Published index" in report and log_rows(log)[0][1:3] == ["ana", "re-ingest"]
+    assert log_rows(log)[0][1:3] == ["ana", "re-ingest"] and log_rows(log)[0][6].split()[0] in ("published", "held")
+    assert "Published" in published_even_if_held(ana, report)[0]
