@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 
 import uvicorn
 from fastapi import FastAPI
 
 from bot.batching import BatchingEncoder
 from bot.conversation import Assistant
+from bot.credentials import CredentialsError, StaffAccounts
 from bot.embedding import Embedder
 from bot.settings import Settings
+from bot.settings_check import SettingsInvalid, load_settings
 from bot.triage import Triage
 from bot.web.server import create_app
 
@@ -34,9 +37,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     args = parser.parse_args(argv)
+    try:  # refuse to start on a setting we would have to guess about, before loading anything
+        settings = load_settings()
+        StaffAccounts.from_settings(settings)
+    except (SettingsInvalid, CredentialsError) as exc:
+        print(f"error: not starting: {exc}", file=sys.stderr)
+        sys.exit(2)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    workers = Settings().workers
+    workers = settings.workers
     # No access log: it would record patients' IP addresses (see docs/privacy.md).
     options = {"host": args.host, "port": args.port, "log_level": "info", "access_log": False}
     if workers > 1:  # each worker process imports this module and builds its own app

@@ -1,7 +1,8 @@
 """What staff see and do with the knowledge folder: each document's status, uploads, removals.
 
 Every path is checked to stay inside the knowledge folder: a name is refused, never "cleaned" into some
-other place, when it tries to leave it.
+other place, when it tries to leave it. ``faq.yaml`` and ``checks.yaml`` are validated before they replace
+the old ones, and a removed document goes to the trash (``bot.trash``), restorable.
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.documents import CONVERTERS, DocumentError, SourceDocument, is_expired, load_document
-from bot.faq import FAQ_FILE
+from bot.content_checks import readable_body, reading_grade
+from bot.documents import CONVERTERS, DocumentError, SourceDocument, content_hash, is_expired, load_document
+from bot.faq import FAQ_FILE, FaqEntry, FaqError, load_faq
 from bot.index import read_active, read_manifest
 from bot.ingestion import knowledge_files
 from bot.manifest import diff_documents
+from bot.publish_gate import CHECKS_FILE, CheckQuestion, ChecksError, load_checks
 from bot.settings import Settings
 from bot.stores import IndexStore
+from bot.trash import Trash, TrashItem
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,120}$")
 
@@ -35,6 +39,7 @@ class DocumentStatus:
     chunks: int
     reviewed: str
     review_by: str
+    grade: float | None = None  # Flesch-Kincaid reading grade of the body
 
 
 def document_statuses(settings: Settings, store: IndexStore) -> list[DocumentStatus]:
@@ -59,8 +64,11 @@ def document_statuses(settings: Settings, store: IndexStore) -> list[DocumentSta
     status |= {path: "expired" if is_expired(loaded[path].review_by) else "indexed" for path in diff.unchanged}
     for path, doc in loaded.items():
         chunks = len(indexed[path].chunk_ids) if path in indexed else 0
+        grade = reading_grade(readable_body(doc))
         rows.append(
-            DocumentStatus(path, status[path], doc.content_hash[:12], chunks, doc.reviewed or "", doc.review_by or "")
+            DocumentStatus(
+                path, status[path], doc.content_hash[:12], chunks, doc.reviewed or "", doc.review_by or "", grade
+            )
         )
     for path in diff.removed:
         rows.append(DocumentStatus(path, "removed (re-ingest to publish)", indexed[path].content_hash[:12], 0, "", ""))
@@ -81,10 +89,27 @@ def _inside(knowledge_dir: Path, name: str) -> Path:
     return target
 
 
+CURATED_FILES = (FAQ_FILE, CHECKS_FILE)
+"""YAML files of the knowledge folder that are not documents: validated by their own models."""
+
+
+def _check_curated(name: str, staging: Path) -> None:
+    """Refuse an FAQ or checks file the ingest could not use, with the parser's reason."""
+    try:
+        if name == FAQ_FILE:
+            load_faq(staging)
+        else:
+            load_checks(staging)
+    except (FaqError, ChecksError) as exc:
+        reason = str(exc).replace(staging.name, name).removeprefix(f"{name}: ")
+        raise UploadRefused(f"'{name}' is not valid, so it was not saved: {reason}") from exc
+
+
 def save_upload(settings: Settings, name: str, data: bytes) -> Path:
-    """Check an uploaded document (name, type, size, readable) and write it into the knowledge folder."""
+    """Check an uploaded document (name, type, size, readable; an FAQ or checks file: valid) and write it into
+    the knowledge folder. Nothing replaces a file unless it can be used."""
     target = _inside(settings.knowledge_dir, name)
-    if target.suffix.lower() not in CONVERTERS and target.name != FAQ_FILE:
+    if target.suffix.lower() not in CONVERTERS and target.name not in CURATED_FILES:
         raise UploadRefused(f"'{name}': unsupported file type; use one of {', '.join(sorted(CONVERTERS))}")
     if len(data) > settings.max_file_bytes:
         raise UploadRefused(f"'{name}' is {len(data):,} bytes, over the {settings.max_file_bytes:,}-byte limit")
@@ -93,18 +118,85 @@ def save_upload(settings: Settings, name: str, data: bytes) -> Path:
     staging = target.with_name(f".upload-{target.name}")
     staging.write_bytes(data)
     try:
-        if target.name != FAQ_FILE:
+        if target.name in CURATED_FILES:
+            _check_curated(target.name, staging)
+        else:
             load_document(settings.knowledge_dir, staging, settings.max_file_bytes)
     except DocumentError as exc:
         staging.unlink()
         raise UploadRefused(f"'{name}': {exc.reason}") from exc
-    staging.replace(target)  # only a readable document replaces the old one
+    except UploadRefused:
+        staging.unlink()
+        raise
+    staging.replace(target)  # only a usable file replaces the old one
     return target
 
 
-def remove_document(settings: Settings, name: str) -> None:
-    """Delete one listed document from the knowledge folder (it leaves the index at the next ingest)."""
-    listed = {f.relative_to(settings.knowledge_dir).as_posix(): f for f in knowledge_files(settings.knowledge_dir)}
+def faq_notes(settings: Settings) -> list[str]:
+    """What an ingest will report about the FAQ and checks as they are in the folder: entries citing a
+    document that is not there (left out of the index), or files that cannot be read."""
+    documents = {f.relative_to(settings.knowledge_dir).as_posix() for f in knowledge_files(settings.knowledge_dir)}
+    notes = []
+    try:
+        for entry in load_faq(settings.knowledge_dir / FAQ_FILE):
+            if entry.source not in documents:
+                notes.append(f"{FAQ_FILE} entry '{entry.id}' cites '{entry.source}', which is not in the folder")
+        for check in load_checks(settings.knowledge_dir / CHECKS_FILE):
+            if check.document not in documents:
+                notes.append(f"{CHECKS_FILE}: '{check.question}' expects '{check.document}', not in the folder")
+    except (FaqError, ChecksError) as exc:
+        notes.append(str(exc))
+    return notes
+
+
+@dataclass(frozen=True)
+class Dependents:
+    """What relies on one document: the curated answers citing it and the check questions expecting it."""
+
+    document: str
+    faq: tuple[FaqEntry, ...] = ()
+    checks: tuple[CheckQuestion, ...] = ()
+    problem: str | None = None  # faq.yaml or checks.yaml unreadable: dependents unknown
+
+    @property
+    def any(self) -> bool:
+        return bool(self.faq or self.checks)
+
+
+def dependents(settings: Settings, name: str) -> Dependents:
+    """The FAQ entries and check questions that would lose their source if ``name`` were removed."""
+    try:
+        faq = tuple(e for e in load_faq(settings.knowledge_dir / FAQ_FILE) if e.source == name)
+        checks = tuple(c for c in load_checks(settings.knowledge_dir / CHECKS_FILE) if c.document == name)
+    except (FaqError, ChecksError) as exc:
+        return Dependents(name, problem=str(exc))
+    return Dependents(name, faq, checks)
+
+
+def sections_of(settings: Settings, name: str) -> list[str]:
+    """The section headings of one document, in reading order (for check questions)."""
+    try:
+        doc = load_document(settings.knowledge_dir, settings.knowledge_dir / name, settings.max_file_bytes)
+    except (DocumentError, OSError):
+        return []
+    return list(dict.fromkeys(s.heading for s in doc.sections if s.heading))
+
+
+def file_hash(settings: Settings, name: str) -> str:
+    """The content hash of one file of the knowledge folder, as the index records it ("" if unreadable)."""
+    try:
+        return content_hash((settings.knowledge_dir / name).read_bytes())
+    except OSError:
+        return ""
+
+
+def trash_for(settings: Settings) -> Trash:
+    return Trash(settings.data_dir, settings.knowledge_dir, settings.trash_days)
+
+
+def remove_document(settings: Settings, name: str) -> TrashItem:
+    """Move one listed document to the trash (it leaves the index at the next ingest; restorable)."""
+    listed = {f.relative_to(settings.knowledge_dir).as_posix() for f in knowledge_files(settings.knowledge_dir)}
     if name not in listed:
         raise UploadRefused(f"'{name}' is not a document in the knowledge folder")
-    listed[name].unlink()  # a link is removed itself, never what it points to
+    return trash_for(settings).put(name)  # a link is moved itself, never what it points to

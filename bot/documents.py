@@ -171,10 +171,28 @@ def _document(path: str, data: bytes, markdown: str, meta: dict[str, object]) ->
     )
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """YAML without implicit timestamps: ``review_by: 2026-13-01`` stays text for ``_date_text`` to refuse by
+    name, instead of failing deep inside the parser with "month must be in 1..12" and no key."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _FrontMatter(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> object:
+        return yaml.load(fm, Loader=_DatesAsText)  # noqa: S506 (a SafeLoader subclass)
+
+
 def markdown_with_front_matter(data: bytes) -> tuple[str, dict[str, object]]:
     """Markdown (or plain text) with an optional YAML front-matter header."""
+    text = decode_text(data)
     try:
-        post = frontmatter.loads(decode_text(data))
+        handler = _FrontMatter()
+        post = frontmatter.loads(text, handler=handler if handler.detect(text) else None)
     except yaml.YAMLError as exc:
         raise FormatError(f"the front matter is not valid YAML ({exc.__class__.__name__})") from exc
     return post.content, dict(post.metadata)

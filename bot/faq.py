@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 FAQ_FILE = "faq.yaml"
+ID_HINT = "; an id is lower-case letters, digits and dashes, e.g. what-are-mscs"
 
 
 class FaqError(ValueError):
@@ -37,6 +38,22 @@ class FaqFile(BaseModel):
     entries: list[FaqEntry]
 
 
+def yaml_problem(exc: Exception) -> str:
+    """Where a YAML file stops parsing, in words."""
+    where = getattr(exc, "problem_mark", None)
+    at = f" at line {where.line + 1}, column {where.column + 1}" if where is not None else ""
+    return f"not readable YAML{at}: {getattr(exc, 'problem', None) or exc.__class__.__name__}"
+
+
+def validation_problem(exc: ValidationError) -> str:
+    """The first thing wrong with a YAML file's content: where, what, and what was found."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the file"
+    given = f" (found {first['input']!r})" if first["type"] != "missing" and "input" in first else ""
+    hint = ID_HINT if first["loc"][-1:] == ("id",) else ""
+    return f"{exc.error_count()} problem(s); {where}: {first['msg']}{given}{hint}"
+
+
 def load_faq(path: Path) -> list[FaqEntry]:
     """Parse and validate the FAQ file; a missing file means no FAQ."""
     if not path.exists():
@@ -45,11 +62,9 @@ def load_faq(path: Path) -> list[FaqEntry]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         entries = FaqFile.model_validate(raw).entries
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise FaqError(f"{path.name}: not readable YAML ({exc.__class__.__name__}: {exc})") from exc
+        raise FaqError(f"{path.name}: {yaml_problem(exc)}") from exc
     except ValidationError as exc:
-        raise FaqError(
-            f"{path.name}: {exc.error_count()} problem(s): {exc.errors()[0]['loc']} {exc.errors()[0]['msg']}"
-        ) from exc
+        raise FaqError(f"{path.name}: {validation_problem(exc)}") from exc
     ids = [entry.id for entry in entries]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

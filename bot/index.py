@@ -18,7 +18,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -207,8 +207,11 @@ def read_active(store: IndexStore) -> IndexInfo | None:
     return None if pointer is None else pointer.info
 
 
-def prune_generations(store: IndexStore, grace_seconds: float = PRUNE_GRACE_SECONDS) -> list[str]:
-    """Delete generations no process can still be serving. Call it while holding the ingest lock."""
+def prune_generations(
+    store: IndexStore, grace_seconds: float = PRUNE_GRACE_SECONDS, keep: Collection[str] = ()
+) -> list[str]:
+    """Delete generations no process can still be serving, except ``keep`` (a held generation).
+    Call it while holding the ingest lock."""
     pointer = read_pointer(store)
     if pointer is None:
         return []
@@ -218,7 +221,7 @@ def prune_generations(store: IndexStore, grace_seconds: float = PRUNE_GRACE_SECO
         for i, entry in enumerate(pointer.history)
         if i == 0 or (now - entry.until).total_seconds() < grace_seconds
     }
-    keep = {pointer.version, *recently_served}
+    keep = {pointer.version, *recently_served, *keep}
     removed = [version for version in store.generations() if version not in keep]
     for version in removed:  # older generations, and any a crashed ingest left half-written
         store.delete(version)

@@ -10,6 +10,7 @@ from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.settings import Settings
 from tests.conftest import copy_knowledge, running_app
+from tests.staff_helpers import published_even_if_held
 
 USER, PASSWORD = "staff", "correct horse battery"
 
@@ -52,21 +53,27 @@ def test_staff_upload_reingest_and_remove(admin_server, tmp_path: Path) -> None:
     staff = Client(f"{base}/admin/", auth=(USER, PASSWORD), verbose=False)
     handout = tmp_path / "aftercare.md"
     handout.write_text(
-        "---\ntitle: Aftercare\nreviewed: 2026-11-01\n---\n## Rest\n\nRest for two days after the fat harvest.\n"
+        "---\ntitle: Aftercare\nreviewed: 2026-11-01\n---\n## Rest\n\nRest for two days after the procedure.\n"
     )
-    report, table, _ = staff.predict([handle_file(str(handout))], api_name="/upload")
-    assert "Saved **aftercare.md**" in report and "Published index" in report
+    report, table, *_ = staff.predict([handle_file(str(handout))], api_name="/upload")
+    assert "Saved **aftercare.md**" in report
+    report, table = published_even_if_held(staff, report, table)
+    assert "Published" in report
     rows = {row[0]: row for row in table["data"]}
     assert rows["aftercare.md"][1] == "indexed" and rows["aftercare.md"][3] >= 1
-    answer = httpx.post(f"{base}/api/ask", json={"question": "How long should I rest after the fat harvest?"}).json()
+    answer = httpx.post(f"{base}/api/ask", json={"question": "How long should I rest after the procedure?"}).json()
     assert any(c["title"] == "Aftercare" for c in answer["citations"])
 
-    report, table, _ = staff.predict("aftercare.md", api_name="/remove")
-    assert "Removed" in report and "aftercare.md" not in {row[0] for row in table["data"]}
-    answer = httpx.post(f"{base}/api/ask", json={"question": "How long should I rest after the fat harvest?"}).json()
+    staff.predict("aftercare.md", api_name="/ask_remove")
+    _, report, table, *_ = staff.predict(api_name="/move_to_trash")
+    assert "Moved **aftercare.md** to the trash" in report
+    report, table = published_even_if_held(staff, report, table)
+    assert "Published" in report
+    assert "aftercare.md" not in {row[0] for row in table["data"]}
+    answer = httpx.post(f"{base}/api/ask", json={"question": "How long should I rest after the procedure?"}).json()
     assert all(c["title"] != "Aftercare" for c in answer["citations"])
 
     bad = tmp_path / "photo.md"  # right extension, wrong content
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    report, _, _ = staff.predict([handle_file(str(bad))], api_name="/upload")
+    report, *_ = staff.predict([handle_file(str(bad))], api_name="/upload")
     assert "Refused" in report and "binary" in report and not (settings.knowledge_dir / "photo.md").exists()

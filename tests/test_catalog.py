@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import UploadRefused, document_statuses, remove_document, save_upload
+from bot.catalog import UploadRefused, dependents, document_statuses, faq_notes, remove_document, save_upload
 from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.settings import Settings
@@ -65,7 +65,8 @@ def test_statuses_follow_uploads_ingests_and_removals(embedder: Embedder, kb: Se
     assert rows["stem-cells-for-autoimmune-diseases.md"].status == "indexed"
     assert rows["stem-cells-for-autoimmune-diseases.md"].chunks > 0
     assert rows["stem-cells-for-autoimmune-diseases.md"].reviewed == "2026-11-25"
-    ingest(kb, embedder)
+    # published even if the publish gate would hold it (its subject in test_publish_gate): statuses follow publishing
+    assert ingest(kb, embedder, force=True).published
     assert {r.path: r.status for r in document_statuses(kb, store)}["costs.docx"] == "indexed"
     remove_document(kb, "costs.docx")
     assert {r.path: r.status for r in document_statuses(kb, store)}["costs.docx"].startswith("removed")
@@ -86,3 +87,39 @@ def test_expired_document_is_reported_and_left_out_of_answers(embedder: Embedder
     assert all("Balanced Picture" not in c.title for c in answer.citations)
     shown = Assistant(kb.model_copy(update={"exclude_expired": False}), embedder).ask("What is Ryoncil?")
     assert any("Balanced Picture" in c.title for c in shown.citations)
+
+
+def test_bad_dates_and_a_broken_faq_are_shown_with_their_reason(kb: Settings) -> None:
+    (kb.knowledge_dir / "late.md").write_text("---\ntitle: Late\nreview_by: 2026-13-01\n---\n## A\n\nSome text.\n")
+    (kb.knowledge_dir / "vague.md").write_text("---\ntitle: Vague\nreviewed: next spring\n---\n## A\n\nSome text.\n")
+    statuses = {r.path: r.status for r in document_statuses(kb, make_store(kb))}
+    assert (
+        statuses["late.md"] == "failed: review_by '2026-13-01' is not a date; write it as YYYY-MM-DD, e.g. 2027-11-25"
+    )
+    assert statuses["vague.md"].startswith("failed: reviewed 'next spring' is not a date")
+    with pytest.raises(UploadRefused, match="review_by '2026-13-01' is not a date"):
+        save_upload(kb, "late-again.md", (kb.knowledge_dir / "late.md").read_bytes())
+    faq_before = (kb.knowledge_dir / "faq.yaml").read_bytes()
+    with pytest.raises(UploadRefused, match=r"not valid, so it was not saved: not readable YAML at line 1, column 36"):
+        save_upload(kb, "faq.yaml", b"entries: [ {id: BAD ID, typo_key: 1")
+    assert (kb.knowledge_dir / "faq.yaml").read_bytes() == faq_before
+    assert not any(p.name.startswith(".upload-") for p in kb.knowledge_dir.iterdir())
+
+
+def test_removal_names_what_depends_on_a_document_and_goes_to_the_trash(kb: Settings) -> None:
+    found = dependents(kb, "stem-cell-claims-and-evidence.md")
+    assert {entry.id for entry in found.faq} == {
+        "how-it-might-work",
+        "immune-reset",
+        "tissue-repair",
+        "immunosuppressants",
+        "rejection",
+        "success-rates",
+        "quality-of-life",
+    }
+    assert not dependents(kb, "stem-cells-for-autoimmune-diseases.md").any  # the clinic's claims: no FAQ cites it
+    assert not dependents(kb, "nothing.md").any
+    assert faq_notes(kb) == []
+    item = remove_document(kb, "stem-cell-claims-and-evidence.md")
+    assert item.path.exists() and item.original == "stem-cell-claims-and-evidence.md"
+    assert any("cites 'stem-cell-claims-and-evidence.md'" in note for note in faq_notes(kb))

@@ -47,7 +47,8 @@ def test_first_ingest_publishes_and_second_is_a_no_op(embedder: Embedder, kb: Se
 def test_changed_and_new_documents_reuse_cached_embeddings(embedder: Embedder, kb: Settings) -> None:
     first = ingest(kb, embedder)
     (kb.knowledge_dir / "aftercare.md").write_text(DOC)
-    report = ingest(kb, embedder)
+    # published even if the publish gate would hold it (a new document can move a borderline curated phrasing)
+    report = ingest(kb, embedder, force=True)
     assert report.published and report.added == ["aftercare.md"]
     assert report.embedded == NEW_TEXTS  # only the new document's texts reached the model
     assert report.chunks == first.chunks + 1
@@ -63,8 +64,8 @@ def test_removed_document_is_never_cited_again(embedder: Embedder, kb: Settings)
     before = assistant.ask("Where do patients park at the Elm Street clinic?")
     assert any(c.title == "Visiting Notes" for c in before.citations)
     (kb.knowledge_dir / "aftercare.md").unlink()
-    report = ingest(kb, embedder)
-    assert report.removed == ["aftercare.md"]
+    report = ingest(kb, embedder, force=True)  # as above: this test is about what a published removal does
+    assert report.published and report.removed == ["aftercare.md"]
     after = assistant.ask("Where do patients park at the Elm Street clinic?")  # same process: follows the flip
     assert all(c.title != "Visiting Notes" for c in after.citations)
     assert after.index_version == report.version

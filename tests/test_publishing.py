@@ -51,7 +51,9 @@ def test_kill_9_at_any_moment_leaves_the_previous_generation_serving(embedder: E
     store = make_store(settings)
     first = ingest(settings, embedder)
     many_documents(settings.knowledge_dir, 40)
-    assert run_ingest(settings, "--rebuild").wait(timeout=300) == 0  # embeds once; later runs reuse the cache
+    # embeds once; later runs reuse the cache. Forty new documents move some borderline curated phrasings, so
+    # the publish gate (its own tests: test_publish_gate) may hold them: published as staff would, with --force
+    assert run_ingest(settings, "--rebuild", "--force").wait(timeout=300) == 0
     started = time.monotonic()
     assert run_ingest(settings, "--rebuild").wait(timeout=300) == 0
     duration = time.monotonic() - started  # what a killed run below would have taken
@@ -110,7 +112,7 @@ def test_reingest_under_a_loop_of_requests_fails_none(embedder: Embedder, tmp_pa
                 (settings.knowledge_dir / f"update-{n}.md").write_text(
                     f"# Update {n}\n\n## News\n\nClinic news item {n}."
                 )
-                assert run_ingest(settings).wait(timeout=120) == 0
+                assert run_ingest(settings, "--force").wait(timeout=120) == 0  # a held index would not flip
                 time.sleep(1.0)
         finally:
             stop.set()
@@ -163,7 +165,8 @@ def test_two_app_processes_serve_one_generation_from_a_chroma_server(
             answer = httpx.post(f"{base}/api/ask", json={"question": "What is Ryoncil?"}).json()
             assert answer["kind"] == "answer" and answer["index_version"] == first.version
         (settings.knowledge_dir / "stem-cell-therapy-the-balanced-picture.md").unlink()
-        second = ingest(settings, embedder)
+        # the FAQ cites the removed guide: the publish gate would hold the index; staff publish it anyway
+        second = ingest(settings, embedder, force=True)
         assert second.published and second.removed == ["stem-cell-therapy-the-balanced-picture.md"]
         time.sleep(1.5)  # app processes poll the server's pointer once a second
         for base in (one, two):

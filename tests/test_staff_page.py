@@ -1,189 +1,191 @@
-"""The staff page in a real headless Chromium, at phone and desktop size: the Insights charts are drawn under the
-page's strict CSP (no eval) with a day of data and say so with none, a dislike comment from the chat reaches the
-knowledge gaps, staff can sign out, and axe finds nothing to fix on the signed-in pages.
+"""The staff page over real HTTP (the real app, in-process), signed in as two accounts from a credentials file.
 
-One app process on a private copy of the session's index, with insights on and a staff login.
+Each flow checks what patients get meanwhile through ``POST /api/ask``: the live index, with its FAQ.
 """
 
-from __future__ import annotations
-
-import base64
-import json
-import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from gradio_client import Client, handle_file
 
+from bot.credentials import write_account
+from bot.embedding import Embedder
+from bot.ingestion import ingest
 from bot.settings import Settings
-from bot.web.charts import KIND_COLOURS, NO_DATA
-from tests.conftest import ARTIFACTS, running_app
-from tests.test_browser import PHONE, SCREENS, browser, contrast, open_chat, wait_for_replies  # noqa: F401
-from tests.test_widget import RUN_AXE, axe_script  # noqa: F401
+from tests.conftest import app_for, serving
+from tests.staff_helpers import AFTERCARE, AFTERCARE_CHECK, AFTERCARE_SECTION, knowledge_copy, published_even_if_held
 
-USER, PASSWORD = "staff", "a long staff passphrase"
-CHARTS = ("#volume-chart", "#rate-chart")
-PAINTED = """async (img) => {
-  await img.decode();
-  const canvas = document.createElement('canvas');
-  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
-  const g = canvas.getContext('2d');
-  g.drawImage(img, 0, 0);
-  const px = g.getImageData(0, 0, canvas.width, canvas.height).data;
-  const hex = 'BAR_COLOUR';
-  const [r, gr, b] = [1, 3, 5].map(i => parseInt(hex.substr(i, 2), 16));
-  let n = 0;  // pixels in the bars' colour
-  for (let i = 0; i < px.length; i += 4) if (px[i] === r && px[i + 1] === gr && px[i + 2] === b) n++;
-  return n;
-}""".replace("BAR_COLOUR", KIND_COLOURS["answer"])
+ANA, BEN = ("ana", "first staff password"), ("ben", "second staff password")
+HANDOUT = "stem-cell-claims-and-evidence.md"  # seven FAQ entries cite it
+FAQ_QUESTION = "Can stem cell therapy reduce the need for immunosuppressant drugs?"
+FAQ_SECTION = "Can stem cell treatment reduce the need for immunosuppressant drugs?"
 
 
 @pytest.fixture(scope="module")
-def staff_app(published: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with insights on and a staff login, on a copy of the session's index (no questions stored yet)."""
-    root = tmp_path_factory.mktemp("staff")
-    data = root / "data"
-    shutil.copytree(published.data_dir, data, ignore=shutil.ignore_patterns(".ingest.lock", "insights*"))
-    settings = published.model_copy(update={"data_dir": data})
-    env = {"BOT_ADMIN_USER": USER, "BOT_ADMIN_PASSWORD": PASSWORD, "BOT_FEEDBACK_ENABLED": "true", "BOT_RATE_LIMIT": ""}
-    with running_app(settings, root, **env) as base:
-        yield base
+def site(embedder: Embedder, published: Settings, tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("staff-page")
+    accounts = root / "staff-accounts"
+    for user, password in (ANA, BEN):
+        write_account(accounts, user, password)
+    settings = knowledge_copy(root, published, admin_credentials_file=accounts, rate_limit="")
+    assert ingest(settings, embedder).published
+    with serving(app_for(settings, embedder)) as base:
+        yield base, settings
 
 
-@pytest.fixture(scope="module")
-def a_day_of_questions(staff_app: str) -> str:
-    """Today's questions: answered, not in the materials, and an emergency."""
-    for question in [
-        "What are mesenchymal stem cells?",
-        "What does it cost?",
-        "Is stem cell therapy FDA-approved for autoimmune diseases?",
-        "How long is recovery after the fat harvest?",
-        "I have crushing chest pain",
-    ]:
-        assert httpx.post(f"{staff_app}/api/ask", json={"question": question}, timeout=30).status_code == 200
-    return staff_app
+def staff(base: str, account: tuple[str, str]) -> Client:
+    return Client(f"{base}/admin/", auth=account, verbose=False)
 
 
-def open_staff_page(browser, base: str, screen: str, *, bypass_csp: bool = False):  # noqa: F811
-    """A signed-in staff page; returns (context, page, console errors)."""
-    phone = screen == "phone"
-    context = browser.new_context(viewport=SCREENS[screen], is_mobile=phone, has_touch=phone, bypass_csp=bypass_csp)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{base}/admin/")
-    page.locator("input[type=password]").wait_for(timeout=30_000)
-    page.locator("input[type=text]").first.fill(USER)
-    page.locator("input[type=password]").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.get_by_role("tab", name="Insights").wait_for(timeout=30_000)
-    return context, page, errors
+def patient_answer(base: str) -> dict:
+    return httpx.post(f"{base}/api/ask", json={"question": FAQ_QUESTION}, timeout=60).json()
 
 
-def open_insights(page) -> None:
-    page.get_by_role("tab", name="Insights").click()
-    page.locator("#volume-chart img, #volume-chart .no-data").first.wait_for(timeout=30_000)
+def live_version(base: str) -> str:
+    return httpx.get(f"{base}/healthz").json()["index_version"]
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("screen", ["phone", "desktop"])
-def test_insights_say_so_when_there_are_no_questions_yet(browser, staff_app: str, screen: str) -> None:  # noqa: F811
-    context, page, errors = open_staff_page(browser, staff_app, screen)
-    open_insights(page)
-    for chart in CHARTS:
-        assert page.locator(f"{chart} .no-data").inner_text() == NO_DATA
-        assert page.locator(f"{chart} h2").is_visible() and page.locator(f"{chart} img").count() == 0
-    page.screenshot(path=str(ARTIFACTS / f"insights-empty-{screen}.png"), full_page=True)
-    assert errors == [], errors
-    context.close()
+def log_rows(log: dict) -> list[list]:
+    return log["data"]
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("screen", ["phone", "desktop"])
-def test_insights_charts_draw_a_day_of_data(browser, a_day_of_questions: str, screen: str) -> None:  # noqa: F811
-    context, page, errors = open_staff_page(browser, a_day_of_questions, screen)
-    open_insights(page)
-    for chart, title in zip(CHARTS, ("Questions per day", "Answer rate per day"), strict=True):
-        image = page.locator(f"{chart} img")
-        image.wait_for()
-        assert page.locator(f"{chart} h2").inner_text() == title
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
-        box = image.bounding_box()
-        assert box["width"] > 250 and box["height"] > 100  # a chart, not an empty box
-        assert box["x"] >= 0 and box["x"] + box["width"] <= SCREENS[screen]["width"]
-        assert image.evaluate(PAINTED) > 500, f"{chart}: no bar was drawn"
-        svg = base64.b64decode(image.get_attribute("src").split(",", 1)[1]).decode()
-        labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-        assert svg.count('class="bar"') >= 1 and labels
-        assert not [label for label in labels if re.search(r"\.\d{3}", label)], labels  # no "2,075.000000"
-        assert len(image.get_attribute("alt")) > 40  # says what it shows
-    volume = base64.b64decode(page.locator("#volume-chart img").get_attribute("src").split(",", 1)[1]).decode()
-    assert ">5<" in volume  # the day's bar is labelled with its number of questions
-    page.screenshot(path=str(ARTIFACTS / f"insights-{screen}.png"))
-    assert errors == [], errors  # no Content-Security-Policy refusal, nor anything else
-    context.close()
+def test_each_account_signs_in_and_a_wrong_password_does_not(site) -> None:
+    base, _ = site
+    assert staff(base, ANA) and staff(base, BEN)
+    with pytest.raises(Exception):  # noqa: B017 (any refusal will do; what matters is no access)
+        Client(f"{base}/admin/", auth=("ana", BEN[1]), verbose=False)
+    assert httpx.get(f"{base}/admin/gradio_api/info").status_code == 401
 
 
-@pytest.mark.browser
-def test_a_dislike_comment_from_the_chat_reaches_the_knowledge_gaps(browser, a_day_of_questions: str) -> None:  # noqa: F811
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    open_chat(page, a_day_of_questions)
-    page.locator("#question textarea").fill("Does stem cell therapy work for lupus?")
-    page.locator("#ask").click()
-    wait_for_replies(page, 1)
-    page.locator("#chat .message-buttons-left button[aria-label^='Dislike']").first.click()
-    page.locator("#comment textarea:focus").wait_for()
-    page.keyboard.type("Please say how many patients were in the trials")
-    page.keyboard.press("Enter")
-    page.locator("#dislike-comment").wait_for(state="detached")
-    context.close()
+def test_removal_needs_confirmation_and_can_be_undone(site) -> None:
+    base, settings = site
+    live = live_version(base)
+    ana = staff(base, ANA)
+    assert "confirm first" in ana.predict(api_name="/move_to_trash")[1]  # no confirmation, no removal
+    assert (settings.knowledge_dir / HANDOUT).exists()
 
-    context, page, _ = open_staff_page(browser, a_day_of_questions, "desktop")
-    open_insights(page)
-    gaps = page.locator("#gaps")
-    comment = gaps.get_by_text("Please say how many patients were in the trials").filter(visible=True)
-    comment.first.wait_for(timeout=30_000)  # (the table keeps a hidden copy of itself for measuring)
-    assert "Does stem cell therapy work for lupus?" in gaps.inner_text()
-    # the table keeps to the page: nothing runs off the right edge
-    assert page.evaluate("() => document.scrollingElement.scrollWidth <= innerWidth")
-    assert gaps.bounding_box()["x"] + gaps.bounding_box()["width"] <= 1280
-    context.close()
+    text, _ = ana.predict(HANDOUT, api_name="/ask_remove")
+    assert f"Move **{HANDOUT}** to the trash?" in text
+    assert "7 curated FAQ answer(s) cite it" in text and "`immunosuppressants`" in text and "held" in text
+    assert ana.predict(api_name="/cancel_remove")[1] == "Nothing was removed."
+    assert "confirm first" in ana.predict(api_name="/move_to_trash")[1]  # cancelling forgets the document
+    assert (settings.knowledge_dir / HANDOUT).exists()
+
+    ana.predict(HANDOUT, api_name="/ask_remove")
+    _, report, table, _, held, trash, _, log = ana.predict(api_name="/move_to_trash")
+    assert f"Moved **{HANDOUT}** to the trash" in report and "HELD" in report and f'"{FAQ_QUESTION}"' in report
+    assert not (settings.knowledge_dir / HANDOUT).exists()
+    assert {row[0]: row[1] for row in table["data"]}[HANDOUT].startswith("removed")
+    assert "Held: index" in held and FAQ_QUESTION in held
+    [entry] = [row for row in trash["data"] if row[1] == HANDOUT]
+    assert log_rows(log)[0][1:4] == ["ana", "remove", HANDOUT] and len(log_rows(log)[0][4]) == 12
+    answer = patient_answer(base)  # patients keep the curated answer from the live index
+    assert answer["index_version"] == live and answer["citations"][0]["section"] == FAQ_SECTION
+
+    report, table, _, held, trash, _, log = ana.predict(entry[0], api_name="/restore")
+    assert f"Restored **{HANDOUT}**" in report and "already up to date" in report
+    assert (
+        (settings.knowledge_dir / HANDOUT).exists()
+        and held == ""
+        and trash["data"] in ([], [[]], None)
+        or all(row[1] != HANDOUT for row in trash["data"])
+    )
+    assert log_rows(log)[0][1:4] == ["ana", "restore", HANDOUT]
+    assert live_version(base) == live
 
 
-@pytest.mark.browser
-def test_staff_can_sign_out(browser, staff_app: str) -> None:  # noqa: F811
-    context, page, _ = open_staff_page(browser, staff_app, "phone")
-    sign_out = page.locator("#sign-out")
-    assert sign_out.is_visible()
-    sign_out.click()
-    page.locator("input[type=password]").wait_for(timeout=30_000)
-    assert page.request.get(f"{staff_app}/admin/gradio_api/info").status == 401  # the session is over
-    context.close()
+def test_a_malformed_faq_or_a_bad_date_is_refused_at_upload_with_the_reason(site, tmp_path: Path) -> None:
+    base, settings = site
+    live, faq_before = live_version(base), (settings.knowledge_dir / "faq.yaml").read_text()
+    ben = staff(base, BEN)
+    broken = tmp_path / "faq.yaml"
+    broken.write_text("entries: [ {id: BAD ID, typo_key: 1")
+    report, *_, log = ben.predict([handle_file(str(broken))], api_name="/upload")
+    assert "Refused: 'faq.yaml' is not valid, so it was not saved: not readable YAML at line 1" in report
+    assert "Published" not in report and (settings.knowledge_dir / "faq.yaml").read_text() == faq_before
+    assert log_rows(log)[0][1:4] == ["ben", "upload", "faq.yaml"] and log_rows(log)[0][6].startswith("refused")
+
+    wrong = tmp_path / "faq.yaml"
+    wrong.write_text("entries:\n  - {id: BAD ID, question: 'Why is that', answer: Because., source: a.md}\n")
+    report, *_ = ben.predict([handle_file(str(wrong))], api_name="/upload")
+    assert "entries.0.id" in report and "found 'BAD ID'" in report and "lower-case letters" in report
+
+    late = tmp_path / "late.md"
+    late.write_text(AFTERCARE.replace("review_by: 2027-11-01", "review_by: 2026-13-01"))
+    report, *_ = ben.predict([handle_file(str(late))], api_name="/upload")
+    assert "Refused: 'late.md': review_by '2026-13-01' is not a date; write it as YYYY-MM-DD" in report
+    assert not (settings.knowledge_dir / "late.md").exists()
+
+    answer = patient_answer(base)
+    assert answer["index_version"] == live and answer["citations"][0]["section"] == FAQ_SECTION
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("screen", ["phone", "desktop"])
-@pytest.mark.parametrize("tab", ["Documents", "Insights"])
-def test_staff_page_has_no_accessibility_violations(
-    browser,  # noqa: F811
-    a_day_of_questions: str,
-    axe_script: Path,  # noqa: F811
-    tab: str,
-    screen: str,
-) -> None:
-    # Our pages' CSP (rightly) refuses an injected script; the scan alone bypasses it.
-    context, page, _ = open_staff_page(browser, a_day_of_questions, screen, bypass_csp=True)
-    page.get_by_role("tab", name=tab).click()
-    if tab == "Insights":
-        page.locator("#volume-chart img").wait_for(timeout=30_000)
-    else:
-        reingest = page.locator("#reingest")
-        assert contrast(reingest) >= 4.5  # white on the accent colour
-    page.add_script_tag(path=str(axe_script))
-    violations = page.evaluate(RUN_AXE)
-    assert violations == [], json.dumps(violations, indent=1)
-    context.close()
+def test_a_held_index_is_published_anyway_only_after_confirmation(site) -> None:
+    base, settings = site
+    live = live_version(base)
+    ben = staff(base, BEN)
+    assert ben.predict(api_name="/ask_publish") == ""  # nothing held
+    ben.predict(HANDOUT, api_name="/ask_remove")
+    report = ben.predict(api_name="/move_to_trash")[1]
+    held_version = report.split("HELD    index ")[1].split(":")[0]
+    assert live_version(base) == live
+
+    other = staff(base, ANA)  # a session that never saw the confirmation cannot publish
+    assert "changed since you confirmed" in other.predict(api_name="/publish_anyway")[1]
+    assert live_version(base) == live
+
+    confirm = ben.predict(api_name="/ask_publish")
+    assert held_version in confirm and "Patients will be answered from it at once" in confirm
+    _, report, _, _, held, trash, _, log = ben.predict(api_name="/publish_anyway")
+    assert f"Published **{held_version}**" in report and held == ""
+    assert live_version(base) == held_version
+    assert log_rows(log)[0][1:3] == ["ben", "publish anyway"] and log_rows(log)[0][5] == held_version
+    assert patient_answer(base)["index_version"] == held_version
+
+    [entry] = [row for row in trash["data"] if row[1] == HANDOUT][:1]
+    report = ben.predict(entry[0], api_name="/restore")[0]
+    assert f"Restored **{HANDOUT}**" in report and f'"{FAQ_QUESTION}"' not in report  # nothing of its own is lost
+    assert "Published" in published_even_if_held(ben, report)[0]
+    assert patient_answer(base)["citations"][0]["section"] == FAQ_SECTION
+
+
+def test_upload_and_check_questions_are_logged_with_user_hash_and_version(site, tmp_path: Path) -> None:
+    base, settings = site
+    ana = staff(base, ANA)
+    handout = tmp_path / "aftercare.md"
+    handout.write_text(AFTERCARE)
+    report, table, *_, log = ana.predict([handle_file(str(handout))], api_name="/upload")
+    assert "Saved **aftercare.md**" in report and "Published index" in report
+    row = log_rows(log)[0]
+    assert row[1:4] == ["ana", "upload", "aftercare.md"] and row[5] == live_version(base)
+    assert row[6].startswith("published") and len(row[4]) == 12
+    grades = {r[0]: r[6] for r in table["data"]}
+    assert 0 < float(grades["aftercare.md"]) < 12
+
+    report, checks, log = ana.predict(AFTERCARE_CHECK, "aftercare.md", AFTERCARE_SECTION, api_name="/add_check")
+    assert "Added" in report and checks["data"][-1][0] == AFTERCARE_CHECK
+    assert log_rows(log)[0][1:4] == ["ana", "add check question", "aftercare.md"]
+    assert "checks.yaml" in [p.name for p in settings.knowledge_dir.iterdir()]
+
+
+@pytest.mark.parametrize("path", ["/widget", "/", "/healthz", "/widget.js", "/admin/"])
+def test_head_is_answered_wherever_get_is(site, path: str) -> None:
+    base, _ = site
+    head, get = httpx.head(base + path), httpx.get(base + path)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+    assert int(head.headers["content-length"]) > 0
+    assert httpx.head(f"{base}/api/ask").status_code == httpx.get(f"{base}/api/ask").status_code
+
+
+def test_reingest_reports_and_logs_only_what_changes(site) -> None:
+    base, settings = site
+    ana = staff(base, ANA)
+    before = len(log_rows(ana.predict(api_name="/reingest")[-1]) or [])
+    report, *_, log = ana.predict(api_name="/reingest")
+    assert "already up to date" in report and len(log_rows(log) or []) == before  # nothing happened: no entry
+    (settings.knowledge_dir / "aftercare-2.md").write_text(AFTERCARE.replace("procedure", "bone marrow draw"))
+    report, *_, log = ana.predict(api_name="/reingest")
+    assert log_rows(log)[0][1:3] == ["ana", "re-ingest"] and log_rows(log)[0][6].split()[0] in ("published", "held")
+    assert "Published" in published_even_if_held(ana, report)[0]

@@ -1,4 +1,5 @@
-"""The staff page at ``/admin`` (its own Gradio app, behind its own login): documents, uploads, re-ingest.
+"""The staff page at ``/admin`` (its own Gradio app, behind its own login): documents (``staff_documents``),
+insights.
 
 With no credentials configured the page only says how to enable it; no staff action exists on it then.
 The patient chat and the REST API have no route to any of this.
@@ -7,19 +8,18 @@ The patient chat and the REST API have no route to any of this.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import yaml
 
-from bot.catalog import UploadRefused, document_statuses, remove_document, save_upload
 from bot.embedding import Embedder
-from bot.ingestion import IngestBusy, ingest
 from bot.insights import Insights
 from bot.settings import Settings
+from bot.staff_log import StaffLog
 from bot.stores import IndexStore
 from bot.web.charts import NO_DATA, answer_rate_chart, volume_chart
+from bot.web.staff_documents import build_documents_tab
 
 CLOSED = """# Staff page is closed
 
@@ -29,10 +29,7 @@ INSIGHTS_OFF = (
     "Insights are off: nothing about patients is stored. Set `BOT_FEEDBACK_ENABLED=true` to record redacted "
     "questions, reply kinds and feedback (see docs/privacy.md)."
 )
-DOCUMENTS_INTRO = "Documents in the knowledge folder and their status in the live index."
-UPLOAD_HELP = "Uploaded documents are checked (type, name, size), saved in the knowledge folder and indexed at once."
 DRAFT_HINT = '# Choose a question above and press "Draft FAQ entry": a draft for knowledge/faq.yaml appears here.'
-COLUMNS = ["document", "status", "hash", "chunks", "reviewed", "review by"]
 GAP_COLUMNS = ["time", "question", "kind", "rating", "comment"]
 SIGN_OUT_PATH = "/admin/logout"  # Gradio's own: forgets the staff session and shows the login page again
 ADMIN_CSS = """
@@ -47,8 +44,9 @@ ADMIN_CSS = """
   text-align: center; }
 .dark .chart .no-data { color: #e5e7eb; }
 /* Tables keep to the page's width: long questions and comments wrap instead of running off the edge. */
-#gaps table, #documents table { table-layout: fixed; width: 100%; }
-#gaps td, #gaps th, #documents td, #documents th { white-space: normal; overflow-wrap: anywhere; }
+#gaps table, #documents table, #trash table, #checks table, #staff-log table { table-layout: fixed; width: 100%; }
+#gaps td, #gaps th, #documents td, #documents th, #trash td, #trash th, #checks td, #checks th,
+#staff-log td, #staff-log th { white-space: normal; overflow-wrap: anywhere; }
 """
 
 
@@ -87,47 +85,14 @@ def chart_views(counts: list[tuple[str, str, int]]) -> tuple[str, str]:
     )
 
 
-def build_admin(settings: Settings, store: IndexStore, insights: Insights, embedder: Embedder) -> gr.Blocks:
-    def table() -> list[list[object]]:
-        return [
-            [r.path, r.status, r.content_hash, r.chunks, r.reviewed, r.review_by]
-            for r in document_statuses(settings, store)
-        ]
-
-    def names() -> gr.Dropdown:
-        return gr.Dropdown(choices=[row[0] for row in table()], value=None)
-
-    def run_ingest(progress: gr.Progress = gr.Progress(track_tqdm=True)) -> str:  # noqa: B008 (Gradio's idiom)
-        progress(0, desc="Reading documents")
-        try:
-            report = ingest(settings, embedder, progress=True, store=store)
-        except IngestBusy as exc:
-            return f"**Not started:** {exc}"
-        return f"```\n{report.table()}\n```"
-
-    def upload(files: list[str] | None) -> tuple[str, list[list[object]], gr.Dropdown]:
-        messages = []
-        for path in files or []:
-            name = Path(path).name
-            try:
-                save_upload(settings, name, Path(path).read_bytes())
-                messages.append(f"- Saved **{name}**.")
-            except UploadRefused as exc:
-                messages.append(f"- Refused: {exc}")
-        report = run_ingest() if any(m.startswith("- Saved") for m in messages) else ""
-        return "\n".join(messages) + "\n\n" + report, table(), names()
-
-    def remove(name: str | None) -> tuple[str, list[list[object]], gr.Dropdown]:
-        if not name:
-            return "Choose a document to remove.", table(), names()
-        try:
-            remove_document(settings, name)
-        except UploadRefused as exc:
-            return f"Refused: {exc}", table(), names()
-        return f"Removed **{name}**.\n\n" + run_ingest(), table(), names()
-
-    def reingest() -> tuple[str, list[list[object]]]:
-        return run_ingest(), table()
+def build_admin(
+    settings: Settings,
+    store: IndexStore,
+    insights: Insights,
+    embedder: Embedder,
+    staff_log: StaffLog | None = None,
+) -> gr.Blocks:
+    staff_log = staff_log or StaffLog(settings.data_dir, settings.retention_days)
 
     def insight_views() -> tuple[Any, ...]:
         insights.purge()
@@ -153,27 +118,7 @@ def build_admin(settings: Settings, store: IndexStore, insights: Insights, embed
             gr.Markdown(f"# Staff: {settings.clinic_name}", elem_id="staff-title")
             gr.Button("Sign out", link=SIGN_OUT_PATH, size="sm", scale=0, min_width=100, elem_id="sign-out")
         with gr.Tab("Documents"):
-            gr.Markdown(DOCUMENTS_INTRO)
-            documents = gr.Dataframe(headers=COLUMNS, value=table, interactive=False, elem_id="documents", wrap=True)
-            with gr.Row():
-                with gr.Column():
-                    # A button rather than a drop zone: its accessible name is the words it shows.
-                    files = gr.UploadButton(
-                        "Upload documents (.md, .txt, .html, .pdf, .docx, faq.yaml)",
-                        file_count="multiple",
-                        file_types=[".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".yaml"],
-                        type="filepath",
-                        elem_id="upload",
-                    )
-                    gr.Markdown(UPLOAD_HELP)
-                with gr.Column():
-                    choice = gr.Dropdown(label="Document", choices=[r[0] for r in table()], elem_id="remove-choice")
-                    remove_button = gr.Button("Remove document", variant="stop")
-                    ingest_button = gr.Button("Re-ingest now", variant="primary", elem_id="reingest")
-            report = gr.Markdown(elem_id="report")
-            files.upload(upload, files, [report, documents, choice], api_name="upload")
-            remove_button.click(remove, choice, [report, documents, choice], api_name="remove")
-            ingest_button.click(reingest, None, [report, documents], api_name="reingest")
+            build_documents_tab(admin, settings, store, insights, embedder, staff_log)
         with gr.Tab("Insights") as insights_tab:
             off = gr.Markdown(elem_id="insights-status")
             refresh = gr.Button("Refresh", elem_id="refresh-insights")

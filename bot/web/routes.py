@@ -95,6 +95,12 @@ NEEDED: tuple[Route, ...] = (
         "POST", "/admin/gradio_api/queue/join", "a staff action: upload, remove, re-ingest, insights", "staff", "event"
     ),
     Route("GET", "/admin/gradio_api/queue/data", "the stream that carries their results and progress", "staff"),
+    Route(
+        "GET",
+        "/admin/gradio_api/heartbeat/{session_hash}",
+        "keeps the page's state (which document or held index an open confirmation is for)",
+        "staff",
+    ),
     Route("POST", "/admin/gradio_api/upload", "upload documents for the knowledge folder", "staff", "upload"),
     Route("GET", "/admin/gradio_api/upload_progress", "progress of that upload", "staff"),
     Route("GET", "/admin/gradio_api/file={path_or_url:path}", "download a file the page made (insights CSV)", "staff"),
@@ -169,7 +175,7 @@ CLOSED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("/openapi.json", "/gradio_api/openapi.json"), "descriptions of Gradio's internal routes"),
     (("/gradio_api/startup-events", "/gradio_api/theme.css"), "not requested by the pages (/theme.css is)"),
     (("/manifest.json", "/pwa_icon", "/pwa_icon/{size}", "/robots.txt"), "installable-app files: not offered"),
-    (("/favicon.ico", "/gradio_api/heartbeat/{session_hash}"), "not requested by the staff page"),
+    (("/favicon.ico",), "not requested by the staff page"),
 )
 
 

@@ -7,17 +7,20 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from bot.conversation import Assistant
+from bot.credentials import StaffAccounts
 from bot.embedding import Embedder
 from bot.insights import Insights
 from bot.settings import Settings
 from bot.web.admin import ADMIN_CSS, build_admin, build_closed_admin
 from bot.web.api import build_docs_router, build_router, install_error_handlers
 from bot.web.chat import CSS, HEAD, build_chat, build_chat_assets
+from bot.web.head import HeadAsGet
 from bot.web.limits import BodySizeLimit
 from bot.web.login import LOGIN_NOTE, LoginThrottle
 from bot.web.ratelimit import CHAT_DOOR_FACTOR, RateLimiter, RateLimitMiddleware
 from bot.web.routes import BODY_CAPS, STAFF_MOUNT, RouteGuard, body_caps
 from bot.web.security import SecurityHeaders
+from bot.web.staff_documents import STAFF_CSS
 from bot.web.theme import THEME
 from bot.web.widget import WIDGET_PAGE, ApiCors, build_widget_router, embed_origins, frame_ancestors
 
@@ -42,7 +45,8 @@ def create_app(
     assistant.on_reply = assistant.on_reply or insights.record_reply
     app = FastAPI(title=settings.clinic_name, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.openapi_version = "3.0.3"  # the bundled Swagger UI (4.x) renders no 3.1 document; the schema is the same
-    staff_login = bool(settings.admin_user and settings.admin_password)
+    accounts = StaffAccounts.from_settings(settings)  # refuses an unreadable credentials file at start-up
+    staff_login = accounts is not None
     install_error_handlers(app)
     origins = embed_origins(settings.allowed_origins)
     # Middleware runs outermost-last-added: headers on everything, then CORS for the allowed origins (outside the
@@ -60,6 +64,7 @@ def create_app(
     app.add_middleware(RouteGuard, staff_login=staff_login)
     app.add_middleware(ApiCors, origins=origins)
     app.add_middleware(SecurityHeaders, frame_ancestors={WIDGET_PAGE: frame_ancestors(origins)})
+    app.add_middleware(HeadAsGet)  # outermost: HEAD gets exactly the GET response's status and headers
     # API and widget routes are registered before the Gradio mount so that they take precedence over it.
     app.include_router(build_router(assistant, insights))
     app.include_router(build_docs_router(settings.clinic_name))
@@ -71,9 +76,9 @@ def create_app(
     def admin_slash() -> RedirectResponse:
         return RedirectResponse(STAFF_MOUNT + "/")
 
-    if staff_login:
+    if accounts is not None:
         admin = build_admin(settings, assistant.live.store, insights, embedder)
-        auth = (settings.admin_user, settings.admin_password)
+        auth = accounts.as_auth()
     else:
         admin, auth = build_closed_admin(), None
     admin.delete_cache = (STAFF_FILES_CHECK_SECONDS, STAFF_FILES_MAX_AGE_SECONDS)
@@ -87,7 +92,7 @@ def create_app(
         auth_message=LOGIN_NOTE if staff_login else None,
         max_file_size=settings.max_file_bytes,
         enable_monitoring=False,
-        css=ADMIN_CSS,
+        css=ADMIN_CSS + STAFF_CSS,
         footer_links=[],
         theme=THEME,
         run_history=False,
