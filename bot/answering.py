@@ -194,7 +194,7 @@ def rank(
 
 def blend(own: Ranking, condensed: Ranking, weight: float = 0.5) -> Ranking:
     """A follow-up's ranking: what it asks in its own words ("is it safe?"), and condensed with the previous
-    question ("what are MSCs? is it safe?"), averaged (``weight`` on the condensed one), so that the answer fits
+    question's topic ("is it safe? MSCs"), averaged (``weight`` on the condensed one), so that the answer fits
     both the question and the topic rather than repeating the previous answer about the topic."""
     return Ranking(
         (1 - weight) * own.faq + weight * condensed.faq,

@@ -34,12 +34,10 @@ def condense(
 
     - "what about lupus?" after "does it work for MS?" becomes "does it work for lupus?": the previous
       question's topic word is replaced by the new topic (``rarity`` says which word names the topic);
-    - "is it safe?" after "what are MSCs?" becomes "what are MSCs? is it safe?": the whole previous question,
-      not just its topic word, because a word alone loses what the conversation is about ("how many patients
-      were in it?" after a question about the lupus nephritis trial). The assistant blends this with the
-      follow-up's own words, so the answer is about safety, not MSCs again. The same for a short follow-up
-      that names no topic of its own ("what if the site gets red?"), when ``topical`` says which words name
-      a topic.
+    - "is it safe?" after "what are MSCs?" becomes "is it safe? MSCs": the follow-up keeps what it asks and
+      takes the topic of the previous question, so the answer is about safety, not MSCs again. The same for
+      a short follow-up that names no topic of its own ("what if the site gets red?"), when ``topical`` says
+      which words name a topic.
     Questions that stand on their own pass through unchanged.
     """
     previous = next((turn.content for turn in reversed(history) if turn.role == "user" and turn.content.strip()), None)
@@ -55,7 +53,8 @@ def condense(
         own, theirs = _topic_word(question, rarity), _topic_word(previous, rarity)
         no_topic = bool(theirs) and (own is None or rarity(tokenize(own)[0]) < rarity(tokenize(theirs)[0]))
     if ellipsis or _REFERENCE.search(question) or no_topic:
-        return f"{previous} {question}"
+        word = _topic_word(previous, rarity) if rarity is not None else None
+        return f"{question} {word}" if word else f"{previous} {question}"
     return question
 
 
