@@ -26,7 +26,7 @@ def test_quick_run_computes_sane_metrics_for_every_retriever(tmp_path) -> None:
     assert {(r["corpus"], r["recipe"], r["retriever"]) for r in results} == {
         (corpus, recipe, retriever)
         for corpus in bench.CORPORA
-        for recipe, names in (("ours", ("dense", "bm25", "hybrid")), ("reference", ("dense", "bm25", "rrf")))
+        for recipe, names in (("ours", ("dense", "bm25", "hybrid", "answer")), ("reference", ("dense", "bm25", "rrf")))
         for retriever in names
     }
     assert payload["meta"]["queries"] > 0
