@@ -91,6 +91,24 @@ class Settings(BaseSettings):
     no_answer_message: NonEmpty = DEFAULT_NO_ANSWER_MESSAGE
     not_covered_message: NonEmpty = "Our materials don't cover {topic}."  # a condition no document mentions
     empty_question_message: NonEmpty = DEFAULT_EMPTY_QUESTION_MESSAGE
+    # Shown as "Sorry, <this>." when no index can answer (none yet, or one made with another model).
+    unavailable_message: NonEmpty = (
+        "the assistant is not available right now. Please try again in a moment, or contact the clinic"
+    )
+    # Words of the chat page and the widget (the widget's own panel labels are the widget_* settings below).
+    chat_intro: NonEmpty = "Ask about stem cell therapy, its evidence, risks and costs. For example:"
+    question_placeholder: NonEmpty = "Type your question"
+    ask_label: NonEmpty = "Ask"
+    starters_label: NonEmpty = "You could ask:"
+    suggestions_label: NonEmpty = "You could also ask:"
+    thinking_label: NonEmpty = "Looking in our materials…"
+    helpful_label: NonEmpty = "Helpful"
+    not_helpful_label: NonEmpty = "Not helpful"
+    comment_prompt: NonEmpty = "Thank you. What was missing or wrong? (optional)"
+    comment_placeholder: NonEmpty = "Please leave out names and contact details"
+    comment_thanks: NonEmpty = "Thank you: staff will use this to improve the materials."
+    call_label: NonEmpty = Field(default="Call {number}", pattern=r"\{number\}")  # urgent replies' tap-to-call links
+    text_label: NonEmpty = Field(default="Text {number}", pattern=r"\{number\}")  # and text links (988)
     # The same in Spanish, for messages written in Spanish (language detected with lingua).
     emergency_message_es: NonEmpty = DEFAULT_EMERGENCY_MESSAGE_ES
     crisis_message_es: NonEmpty = DEFAULT_CRISIS_MESSAGE_ES

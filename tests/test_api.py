@@ -111,7 +111,11 @@ def test_a_server_on_another_embedding_model_refuses_the_index(published: Settin
         assert health.status_code == 503 and health.json()["status"] == "model_mismatch"
         assert "BOT_EMBEDDING_BACKEND" in health.json()["reason"]
         reply = httpx.post(f"{base}/api/ask", json={"question": "What are mesenchymal stem cells?"})
-        assert reply.status_code == 503 and reply.json()["error"] == "index_not_ready"
+        unavailable = {"error": "index_not_ready", "message": published.unavailable_message}
+        assert reply.status_code == 503 and reply.json() == unavailable
+        # gradio_client's /ask is refused the same way, with the disclaimer as on every reply
+        through_gradio = Client(f"{base}/", verbose=False).predict("What are MSCs?", api_name="/ask")
+        assert through_gradio == {**unavailable, "disclaimer": published.disclaimer}
         urgent = httpx.post(f"{base}/api/ask", json={"question": "my chest hurts and I can't breathe"})
         assert urgent.status_code == 200 and urgent.json()["kind"] == "emergency"
 

@@ -7,10 +7,11 @@ import pytest
 
 from bot.replies import Answer, Citation, Kind
 from bot.settings import DEFAULT_CRISIS_MESSAGE, DEFAULT_EMERGENCY_MESSAGE, Settings
-from bot.web.chat import display_question, render_notice, render_reply, suggestion_options
+from bot.web.chat import chat_css, display_question, render_notice, render_reply, suggestion_options
 from bot.web.urgent import action_links, linkify_numbers, numbers_in
 
-DISCLAIMER = Settings().disclaimer
+SETTINGS = Settings()
+DISCLAIMER = SETTINGS.disclaimer
 
 
 def reply(text: str, kind: Kind = Kind.ANSWER, **extra) -> Answer:
@@ -28,7 +29,7 @@ def test_an_answer_has_its_sources_and_the_whole_disclaimer_but_no_suggestion_te
         score=0.9,
         reviewed="2026-11-25",
     )
-    shown = render_reply(reply("Answer. [1]", citations=(source,), suggestions=("What does it cost?",)))
+    shown = render_reply(reply("Answer. [1]", citations=(source,), suggestions=("What does it cost?",)), SETTINGS)
     assert "<summary>Sources (1)</summary>" in shown and "Balanced &lt;Picture&gt;" in shown
     assert f'<details class="reply-disclaimer"><summary>{DISCLAIMER}</summary></details>' in html.unescape(shown)
     assert "What does it cost?" not in shown  # it is a button (an option), not text
@@ -44,7 +45,7 @@ def test_an_answer_has_its_sources_and_the_whole_disclaimer_but_no_suggestion_te
     ],
 )
 def test_urgent_replies_are_alerts_with_numbers_to_tap(message: str, kind: Kind, actions: list[str]) -> None:
-    shown = render_reply(reply(message, kind))
+    shown = render_reply(reply(message, kind), SETTINGS)
     assert shown.startswith('<div class="urgent-reply" role="alert">')
     assert [part.split('"')[0] for part in shown.split('class="urgent-action" href="')[1:]] == actions
     assert '<a href="tel:911">911</a>' in shown  # the number in the message's own words
@@ -52,7 +53,7 @@ def test_urgent_replies_are_alerts_with_numbers_to_tap(message: str, kind: Kind,
 
 
 def test_a_document_answer_naming_911_gets_no_link() -> None:
-    shown = render_reply(reply("Call 911 or go to the nearest emergency department for chest pain. [1]"))
+    shown = render_reply(reply("Call 911 or go to the nearest emergency department for chest pain. [1]"), SETTINGS)
     assert "tel:" not in shown and "alert" not in shown
 
 
@@ -64,7 +65,16 @@ def test_links_are_added_only_to_text_outside_tags_and_links() -> None:
         "not 9110 or 1-911-5.</p>"
     )
     assert numbers_in("text or call 988, or 911. 988 again") == ["988", "911"]
-    assert action_links("no numbers here") == ""
+    assert action_links("no numbers here", SETTINGS.call_label, SETTINGS.text_label) == ""
+
+
+def test_urgent_link_labels_and_the_suggestions_label_come_from_the_settings() -> None:
+    spanish = Settings(call_label="Llamar al {number}", text_label="Enviar texto al {number}")
+    shown = render_reply(reply(DEFAULT_CRISIS_MESSAGE, Kind.CRISIS), spanish)
+    assert ">Llamar al 988</a>" in shown and ">Enviar texto al 988</a>" in shown and "Call 988" not in shown
+    css = chat_css(Settings(suggestions_label='Also: "x" }; body { display: none'))
+    rule = next(line for line in css.splitlines() if ".options::before" in line)
+    assert 'content: "Also: \\22 x\\22  \\7d ; body \\7b  display: none";' in rule
 
 
 def test_a_notice_is_not_an_answer() -> None:

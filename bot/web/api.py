@@ -18,14 +18,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.conversation import Assistant
 from bot.index import IndexModelMismatch, IndexNotReady
-from bot.inputs import InputRejected, Turn
+from bot.inputs import Turn
 from bot.insights import Insights
 from bot.replies import Answer
+from bot.web.asking import Refusal, ask
+from bot.web.errors import error_response
 
 log = logging.getLogger(__name__)
 HTTP_ERROR_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large", 415: "unsupported_media_type"}
-STATUS_OF_PROBLEM = {"empty": 400, "too_long": 413, "history_too_long": 413}
-"""HTTP status for each ``InputRejected.problem``."""
 
 
 class HistoryMessage(BaseModel):
@@ -55,10 +55,6 @@ class FeedbackRequest(BaseModel):
     comment: str | None = Field(default=None, max_length=1000)
 
 
-def error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
-
-
 DOCS_URL = "/api/docs"
 DOCS_ASSETS = "/api/docs/static"
 
@@ -84,7 +80,7 @@ def build_docs_router(app_title: str) -> APIRouter:
     @router.get(DOCS_ASSETS + "/{name}", include_in_schema=False)
     def asset(name: str) -> Response:
         if name not in DOCS_FILES:
-            return error(404, "not_found", "no such file")
+            return error_response(404, "not_found", "no such file")
         return FileResponse(assets / name)
 
     return router
@@ -98,18 +94,16 @@ def build_router(assistant: Assistant, insights: Insights) -> APIRouter:
 
     # Sync handlers: FastAPI runs them in its thread pool, so the CPU-bound model call never blocks the loop.
     @router.post("/api/ask", response_model=Answer)
-    def ask(body: AskRequest) -> Answer | JSONResponse:
-        try:
-            return assistant.ask(body.question, [Turn(m.role, m.content) for m in body.history])
-        except InputRejected as exc:
-            return error(STATUS_OF_PROBLEM[exc.problem], "invalid_question", exc.reason)
-        except IndexNotReady as exc:
-            return error(503, "index_not_ready", str(exc))
+    def ask_question(body: AskRequest) -> Answer | JSONResponse:
+        reply = ask(assistant, body.question, [Turn(m.role, m.content) for m in body.history])
+        if isinstance(reply, Refusal):
+            return error_response(reply.status, reply.error, reply.message)
+        return reply
 
     @router.post("/api/feedback", status_code=204)
     def feedback(body: FeedbackRequest) -> Response:
         if not insights.record_feedback(body.reply_id, body.rating, body.comment):
-            return error(404, "unknown_reply", "no reply with that id (it may be too old)")
+            return error_response(404, "unknown_reply", "no reply with that id (it may be too old)")
         return Response(status_code=204)
 
     @router.get("/healthz")
@@ -137,20 +131,20 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
-            return error(400, "invalid_json", "the request body is not valid JSON")
+            return error_response(400, "invalid_json", "the request body is not valid JSON")
         details = [
             {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e.get("msg", "")}
             for e in errors
         ][:10]
-        return error(422, "invalid_request", "the request body does not match the API", details=details)
+        return error_response(422, "invalid_request", "the request body does not match the API", details=details)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI answers an undecodable body with a bare 400; give it the same shape as every other error
         code = "invalid_json" if exc.status_code == 400 else HTTP_ERROR_CODES.get(exc.status_code, "http_error")
-        return error(exc.status_code, code, str(exc.detail))
+        return error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s", request.url.path)
-        return error(500, "internal_error", "something went wrong on our side; please try again")
+        return error_response(500, "internal_error", "something went wrong on our side; please try again")

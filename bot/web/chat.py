@@ -21,10 +21,12 @@ from fastapi.responses import FileResponse
 
 from bot.conversation import Assistant
 from bot.index import IndexNotReady
-from bot.inputs import InputRejected, Turn
+from bot.inputs import Turn
 from bot.insights import Insights
 from bot.replies import Answer, Kind
 from bot.sanitize import html_fragment, markdown_text
+from bot.settings import Settings
+from bot.web.asking import Refusal, ask
 from bot.web.ratelimit import RateLimiter
 from bot.web.urgent import action_links, linkify_numbers
 
@@ -36,15 +38,17 @@ HEAD = f'<script src="{SCRIPT_PATH}" defer></script>'
 """Added to the page's head by Gradio; the script is a file of our own origin, so the CSP allows it."""
 EXAMPLES = 4  # curated FAQ questions offered in the empty chat
 URGENT = frozenset({Kind.EMERGENCY, Kind.CRISIS})
-SUGGESTIONS_LABEL = "You could also ask:"
-COMMENT_LABEL = "Thank you. What was missing or wrong? (optional)"
-COMMENT_PLACEHOLDER = "Please leave out names and contact details"
-UNAVAILABLE = "Sorry, the assistant is not available right now. Please try again in a moment, or contact the clinic."
 _ABBREVIATION = re.compile(r"\s*\((?=[^)]*[A-Z]{2})[A-Za-z0-9-]{2,12}\)")
 
-_LABEL = SUGGESTIONS_LABEL.replace('"', '\\"')
-CSS = (STATIC / "chat.css").read_text(encoding="utf-8").replace("__SUGGESTIONS__", _LABEL)
-"""The page's stylesheet, with the suggestions' label written in (CSS ``content`` cannot read it from the page)."""
+_CSS_SAFE = frozenset(" .,:;?!'()-")
+CSS_TEMPLATE = (STATIC / "chat.css").read_text(encoding="utf-8")
+
+
+def chat_css(settings: Settings) -> str:
+    """The page's stylesheet, with the suggestions' label written in (CSS ``content`` cannot read it from the
+    page) as a CSS string: quotes, backslashes and line breaks escaped, so no label can end the rule."""
+    label = "".join(ch if ch.isalnum() or ch in _CSS_SAFE else f"\\{ord(ch):x} " for ch in settings.suggestions_label)
+    return CSS_TEMPLATE.replace("__SUGGESTIONS__", label)
 
 
 def message_text(content: Any) -> str:
@@ -67,7 +71,7 @@ def _disclaimer(text: str) -> str:
     return f'<details class="reply-disclaimer"><summary>{html.escape(text)}</summary></details>'
 
 
-def render_reply(answer: Answer) -> str:
+def render_reply(answer: Answer, settings: Settings) -> str:
     """Markdown for one reply: the answer, its sources (collapsible), and the disclaimer, always.
 
     Emergency and crisis replies are wrapped in an alert with tap-to-call links, added after sanitising
@@ -90,7 +94,7 @@ def render_reply(answer: Answer) -> str:
         parts.append(f'<details class="sources">{summary}<ol class="source-list">{items}</ol></details>')
     body = html_fragment("\n\n".join(parts))
     if answer.kind in URGENT:
-        actions = action_links(answer.answer)
+        actions = action_links(answer.answer, settings.call_label, settings.text_label)
         body = f'<div class="urgent-reply" role="alert">\n\n{linkify_numbers(body)}\n\n{actions}\n\n</div>'
     return body + "\n\n" + html_fragment(_disclaimer(answer.disclaimer))
 
@@ -127,16 +131,10 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
 
     def reply_for(message: str, turns: list[Turn], request: gr.Request | None) -> tuple[str, Answer | None]:
         """The rendered reply and the answer behind it (None when no answer was made)."""
-        retry_after = limiter.hit(_client(request))
-        if retry_after is not None:
-            return render_notice(f"Sorry, {limiter.reason(retry_after)}.", settings.disclaimer), None
-        try:
-            answer = assistant.ask(message, turns)
-        except InputRejected as exc:
-            return render_notice(f"Sorry, {exc.reason}.", settings.disclaimer), None
-        except IndexNotReady:
-            return render_notice(UNAVAILABLE, settings.disclaimer), None
-        return render_reply(answer), answer
+        reply = ask(assistant, message, turns, limiter, _client(request))
+        if isinstance(reply, Refusal):
+            return render_notice(reply.sentence(), settings.disclaimer), None
+        return render_reply(reply, settings), reply
 
     def respond(
         message: str, history: list[dict[str, Any]], reply_ids: list[str | None], request: gr.Request
@@ -161,15 +159,12 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
         value = chosen.value.get("text", "") if isinstance(chosen.value, dict) else str(chosen.value or "")
         return respond(value, history, reply_ids, request)
 
-    def ask(question: str, request: gr.Request) -> dict[str, Any]:
-        """Answer one question, as the REST API does (for gradio_client)."""
-        retry_after = limiter.hit(_client(request))
-        if retry_after is not None:
-            return {"error": "rate_limited", "message": limiter.reason(retry_after), "disclaimer": settings.disclaimer}
-        try:
-            return assistant.ask(question).to_dict()
-        except InputRejected as exc:
-            return {"error": "invalid_question", "message": exc.reason, "disclaimer": settings.disclaimer}
+    def ask_one(question: str, request: gr.Request) -> dict[str, Any]:
+        """Answer one question, as the REST API does (for gradio_client): the answer, or the API's error body."""
+        reply = ask(assistant, question, (), limiter, _client(request))
+        if isinstance(reply, Refusal):
+            return reply.body(disclaimer=settings.disclaimer)
+        return reply.to_dict()
 
     def feedback(reply_id: str, rating: str, comment: str = "") -> dict[str, Any]:
         """Like ("up") or dislike ("down") a reply by its id, with an optional short comment."""
@@ -189,7 +184,7 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
     def send_comment(comment: str, reply_id: str | None) -> tuple[str, Any]:
         if reply_id and comment.strip():
             insights.record_feedback(reply_id, "down", comment[:1000])
-            gr.Info("Thank you: staff will use this to improve the materials.")
+            gr.Info(settings.comment_thanks)
         return "", gr.update(visible=False)
 
     def close_comment() -> tuple[str, Any]:
@@ -207,20 +202,23 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
             scale=1,
             autoscroll=False,  # chat.js shows a new reply from its start instead of its end
             feedback_options=("Like", "Dislike"),
-            placeholder="Ask about stem cell therapy, its evidence, risks and costs. For example:",
+            placeholder=settings.chat_intro,
             examples=examples or None,
             buttons=["copy"],
         )
         with gr.Column(visible=False, elem_id="dislike-comment") as comment_row:
             comment = gr.Textbox(
-                label=COMMENT_LABEL, placeholder=COMMENT_PLACEHOLDER, max_length=1000, elem_id="comment"
+                label=settings.comment_prompt,
+                placeholder=settings.comment_placeholder,
+                max_length=1000,
+                elem_id="comment",
             )
             with gr.Row():
                 comment_send = gr.Button("Send", size="sm", variant="primary", min_width=0, elem_id="comment-send")
                 comment_close = gr.Button("Cancel", size="sm", min_width=0, elem_id="comment-cancel")
         with gr.Row(elem_id="composer", equal_height=True):
             box = gr.Textbox(
-                placeholder="Type your question",
+                placeholder=settings.question_placeholder,
                 show_label=False,
                 label="Your question",
                 scale=8,
@@ -229,7 +227,7 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
                 elem_id="question",
                 autofocus=True,
             )
-            send = gr.Button("Ask", variant="primary", scale=0, min_width=72, elem_id="ask")
+            send = gr.Button(settings.ask_label, variant="primary", scale=0, min_width=72, elem_id="ask")
         reply_ids = gr.State([])
         disliked = gr.State(None)
         outputs = [box, chatbot, reply_ids, comment_row]
@@ -247,7 +245,7 @@ def build_chat(assistant: Assistant, insights: Insights, limiter: RateLimiter | 
         comment.submit(send_comment, [comment, disliked], [comment, comment_row], api_visibility="private")
         comment_send.click(send_comment, [comment, disliked], [comment, comment_row], api_visibility="private")
         comment_close.click(close_comment, None, [comment, comment_row], api_visibility="private")
-        gr.api(ask, api_name="ask")
+        gr.api(ask_one, api_name="ask")
         gr.api(feedback, api_name="feedback")
     return demo
 

@@ -8,12 +8,12 @@ enforced on the declared length alone (the server reads no more than it), so suc
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.web.errors import error_bytes
 from bot.web.routes import route_path
 
 BUFFER_LIMIT = 2_000_000  # bodies up to this size are read into memory and counted; larger caps need a length
@@ -78,11 +78,9 @@ class BodySizeLimit:
 async def refuse(
     scope: Scope, send: Send, status: int, code: str, message: str, headers: Sequence[tuple[bytes, bytes]] = ()
 ) -> None:
-    """A JSON error like the REST API's; elsewhere it also carries ``detail``, which Gradio's pages show."""
-    payload = {"error": code, "message": message}
-    if not route_path(scope).startswith("/api/"):
-        payload["detail"] = message
-    body = json.dumps(payload).encode()
-    start = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]
+    """The REST API's error body; elsewhere it also carries ``detail``, which Gradio's pages show."""
+    extra = {} if route_path(scope).startswith("/api/") else {"detail": message}
+    body, own_headers = error_bytes(code, message, **extra)
+    start = [*own_headers, *headers]
     await send({"type": "http.response.start", "status": status, "headers": start})
     await send({"type": "http.response.body", "body": body})

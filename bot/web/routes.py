@@ -14,7 +14,6 @@ with ``python -m bot.web.routes --write``.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from starlette.routing import Mount, WebSocketRoute, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.settings import PROJECT_ROOT
+from bot.web.errors import error_bytes
 
 Audience = Literal["anyone", "sign-in", "staff"]
 BodyCap = Literal["small", "event", "upload"]
@@ -252,8 +252,7 @@ class RouteGuard:
         elif scope["type"] == "websocket":  # the product has no WebSocket route
             await send({"type": "websocket.close", "code": 1008})
         else:
-            body = json.dumps({"error": "not_found", "message": "there is nothing at this address"}).encode()
-            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            body, headers = error_bytes("not_found", "there is nothing at this address")
             await send({"type": "http.response.start", "status": 404, "headers": headers})
             await send({"type": "http.response.body", "body": body})
 

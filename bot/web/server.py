@@ -13,7 +13,7 @@ from bot.insights import Insights
 from bot.settings import Settings
 from bot.web.admin import ADMIN_CSS, build_admin, build_closed_admin
 from bot.web.api import build_docs_router, build_router, install_error_handlers
-from bot.web.chat import CSS, HEAD, build_chat, build_chat_assets
+from bot.web.chat import HEAD, build_chat, build_chat_assets, chat_css
 from bot.web.head import HeadAsGet
 from bot.web.limits import BodySizeLimit
 from bot.web.login import LOGIN_NOTE, LoginThrottle
@@ -104,7 +104,7 @@ def create_app(
         path="/",
         max_file_size=0,
         enable_monitoring=False,
-        css=CSS,
+        css=chat_css(settings),
         head=HEAD,
         footer_links=[],
         theme=THEME,

@@ -14,8 +14,6 @@ CALL_NUMBERS = ("911", "988")
 """Numbers that become ``tel:`` links where an urgent reply names them (US defaults: emergency, crisis line)."""
 TEXT_NUMBERS = ("988",)
 """Numbers that also get an ``sms:`` link (the 988 Lifeline takes texts)."""
-CALL_LABEL = "Call {number}"
-TEXT_LABEL = "Text {number}"
 
 _NUMBER = re.compile(r"(?<![\w/:.-])(" + "|".join(re.escape(n) for n in CALL_NUMBERS) + r")(?![\w/-])")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
@@ -40,13 +38,15 @@ def linkify_numbers(fragment: str) -> str:
     return "".join(parts)
 
 
-def action_links(text: str) -> str:
-    """A row of large call (and text) links for the numbers an urgent message names; empty if it names none."""
+def action_links(text: str, call_label: str, text_label: str) -> str:
+    """A row of large call (and text) links for the numbers an urgent message names; empty if it names none.
+
+    The labels are the ``call_label`` and ``text_label`` settings ("Call {number}", "Text {number}")."""
     links = []
     for number in numbers_in(text):
-        call = html.escape(CALL_LABEL.format(number=number))
+        call = html.escape(call_label.replace("{number}", number))
         links.append(f'<a class="urgent-action" href="tel:{number}">{call}</a>')
         if number in TEXT_NUMBERS:
-            text_label = html.escape(TEXT_LABEL.format(number=number))
-            links.append(f'<a class="urgent-action" href="sms:{number}">{text_label}</a>')
+            text = html.escape(text_label.replace("{number}", number))
+            links.append(f'<a class="urgent-action" href="sms:{number}">{text}</a>')
     return f'<p class="urgent-actions">{" ".join(links)}</p>' if links else ""

@@ -9,7 +9,6 @@ only the bot's own origin may.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import re
@@ -18,13 +17,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.conversation import Assistant
 from bot.index import IndexNotReady
 from bot.settings import Settings
-from bot.web.urgent import CALL_LABEL, CALL_NUMBERS, TEXT_LABEL, TEXT_NUMBERS
+from bot.web.urgent import CALL_NUMBERS, TEXT_NUMBERS
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,9 @@ _ORIGIN = re.compile(r"^https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
-# Words of the page that have no setting of their own (the main labels do: see Settings.widget_*).
-STARTERS_LABEL = "You could ask:"
-SUGGESTIONS_LABEL = "You could also ask:"
-THINKING_LABEL = "Looking in our materials…"
-HELPFUL_LABEL = "Helpful"
-NOT_HELPFUL_LABEL = "Not helpful"
-UNAVAILABLE = "Sorry, the assistant is not available right now. Please try again in a moment, or contact the clinic."
+PAGE = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True, undefined=StrictUndefined
+).get_template("widget.html")
 # Query parameters of /widget that /widget.js sets from the script tag's data attributes.
 THEMING = {
     "title": "widget_title",
@@ -121,55 +117,24 @@ def _label(value: str | None, default: str) -> str:
 
 
 def render_page(settings: Settings, starters: list[str], query: dict[str, str]) -> str:
-    """The compact chat page. All text is escaped here and the page's script only ever sets ``textContent``.
+    """The compact chat page from ``templates/widget.html``; Jinja escapes every value, and the page's script
+    only ever sets ``textContent``.
 
     The question box comes before the conversation in the page (the stylesheet draws it at the bottom), so that
     Tab goes from the question box and Send to the latest reply's sources, ratings and suggestions.
     """
     words = {name: _label(query.get(name), getattr(settings, field)) for name, field in THEMING.items()}
     color = query.get("color", "")
-    color = color if _COLOR.match(color) else settings.widget_color
     language = query.get("lang", "")
-    language = language if _LANGUAGE.match(language) else settings.widget_language
-    e = html.escape
-    buttons = "".join(f'<button type="button" class="suggestion">{e(q)}</button>' for q in starters)
-    starter_block = (
-        f'<div class="suggestions starters"><p class="suggestions-label">{e(STARTERS_LABEL)}</p>{buttons}</div>'
-        if starters
-        else ""
+    return PAGE.render(
+        settings=settings,
+        words=words,
+        color=color if _COLOR.match(color) else settings.widget_color,
+        language=language if _LANGUAGE.match(language) else settings.widget_language,
+        starters=starters,
+        call_numbers=CALL_NUMBERS,
+        text_numbers=TEXT_NUMBERS,
     )
-    return f"""<!doctype html>
-<html lang="{e(language)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(words["title"])}</title>
-<link rel="stylesheet" href="/widget/widget.css">
-<script src="/widget/widget-page.js" defer></script>
-</head>
-<body data-accent="{e(color)}" data-sources-label="{e(words["sources"])}"
-  data-suggestions-label="{e(SUGGESTIONS_LABEL)}" data-thinking="{e(THINKING_LABEL)}"
-  data-unavailable="{e(UNAVAILABLE)}" data-helpful="{e(HELPFUL_LABEL)}" data-not-helpful="{e(NOT_HELPFUL_LABEL)}"
-  data-call-numbers="{e(" ".join(CALL_NUMBERS))}" data-text-numbers="{e(" ".join(TEXT_NUMBERS))}"
-  data-call-label="{e(CALL_LABEL)}" data-text-label="{e(TEXT_LABEL)}"
-  data-max-history="{settings.max_history_messages}" data-max-history-chars="{settings.max_history_chars}">
-<main class="chat">
-<h1 class="visually-hidden">{e(words["title"])}</h1>
-<p class="disclaimer" id="disclaimer" role="note">{e(settings.disclaimer)}</p>
-<form class="composer" id="composer">
-<label class="visually-hidden" for="question">{e(words["placeholder"])}</label>
-<input id="question" name="question" type="text" autocomplete="off" enterkeyhint="send"
-  maxlength="{settings.max_question_chars}" placeholder="{e(words["placeholder"])}">
-<button type="submit" id="send">{e(words["send"])}</button>
-</form>
-<div class="log" id="log" role="log" aria-label="{e(words["title"])}" tabindex="0">
-<div class="msg bot greeting"><p>{e(settings.widget_greeting)}</p></div>
-{starter_block}
-</div>
-</main>
-</body>
-</html>
-"""
 
 
 def _starters(assistant: Assistant) -> list[str]:
