@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
@@ -77,6 +77,14 @@ CV_RECALL = 0.995
 ``LOWEST_THRESHOLD``), and 99.5% of the tuning part's cross-validated messages (composed messages, a few of
 them ambiguous by construction). Both count the patterns and the nearest-example layer too."""
 URGENT = ("crisis", "emergency")
+TYPO_RATE = 0.3
+"""Share of a typo copy's longer words that get one slip of the thumb (at least one word always does)."""
+_NEIGHBOURS = {
+    row[i]: row[i + 1] if i + 1 < len(row) else row[i - 1]
+    for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+    for i in range(len(row))
+}
+"""A key and the one beside it on a QWERTY keyboard."""
 PROBE_LABELS = {"out_of_scope": "benign", "injection": "benign"}
 
 
@@ -95,6 +103,39 @@ def read_jsonl(path: Path) -> list[Message]:
         Message(r["text"], r["label"], tuple(r.get("also_ok", ())), r.get("lang", "en"), r.get("group", ""))
         for r in rows
     ]
+
+
+def typo_copy(text: str) -> str:
+    """The message as a hurried thumb types it: a letter dropped, doubled, swapped or hit next to, in about a
+    third of the longer words; often lower case without apostrophes. Deterministic for a given text.
+
+    Trained beside the originals, these copies teach the classifier that "i wnat to kil myslef" means what
+    the clean sentence means: worried people type fast, and a typo must not hide an emergency or a crisis.
+    """
+    rng = np.random.default_rng(int(hashlib.sha256(text.encode()).hexdigest()[:12], 16))
+    words = text.split(" ")
+    long_words = [i for i, w in enumerate(words) if sum(ch.isalpha() for ch in w) >= 4]
+    chosen = {i for i in long_words if rng.random() < TYPO_RATE}
+    if long_words and not chosen:
+        chosen = {long_words[int(rng.integers(len(long_words)))]}
+    for i in chosen:
+        word = words[i]
+        letters = [k for k, ch in enumerate(word) if ch.isalpha()]
+        k = letters[int(rng.integers(1, len(letters)))]  # never the first letter: people see that one
+        slip = int(rng.integers(4))
+        if slip == 0:  # dropped
+            word = word[:k] + word[k + 1 :]
+        elif slip == 1:  # doubled
+            word = word[:k] + word[k] + word[k:]
+        elif slip == 2 and k + 1 < len(word) and word[k + 1].isalpha():  # swapped with the next one
+            word = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+        else:  # the key next to it
+            word = word[:k] + _NEIGHBOURS.get(word[k].lower(), word[k]) + word[k + 1 :]
+        words[i] = word
+    typed = " ".join(words)
+    if rng.random() < 0.5:
+        typed = typed.lower().replace("'", "").replace("’", "")
+    return typed
 
 
 def training_messages() -> list[Message]:
@@ -147,6 +188,7 @@ class Scored:
     """What the triage sees of each message: the classifier's view, the examples' and the patterns'."""
 
     whole: np.ndarray  # (messages, labels): the whole message
+    personal: np.ndarray  # personal-advice probability of the part (message or sentence) that asks most for it
     urgent: np.ndarray  # crisis + emergency probability of the most urgent part (message or sentence)
     crisis_wins: np.ndarray  # in that part, crisis is at least as likely as emergency
     by_example: np.ndarray  # "crisis", "emergency" or "" from the nearest labelled examples
@@ -174,18 +216,24 @@ def score(
 ) -> Scored:
     model = TriageModel(weights, bias, idf, Thresholds(1, 1), "")
     crisis, emergency = LABELS.index("crisis"), LABELS.index("emergency")
-    whole, urgent, crisis_wins, by_example = [], [], [], []
+    whole, personal, urgent, crisis_wins, by_example = [], [], [], [], []
     for m in messages:
         text = clean_text(m.text)
         parts = [text, *sentences(text)]
         probs = model.probabilities(parts, np.stack([vectors[p] for p in parts]))
         most = int(np.argmax(probs[:, crisis] + probs[:, emergency]))
         whole.append(probs[0])
+        personal.append(probs[:, LABELS.index("personal_advice")].max())
         urgent.append(probs[most, crisis] + probs[most, emergency])
         crisis_wins.append(probs[most, crisis] >= probs[most, emergency])
         by_example.append((neighbours.urgent(vectors[text]) or "") if neighbours is not None else "")
     return Scored(
-        np.array(whole), np.array(urgent), np.array(crisis_wins), np.array(by_example), *pattern_flags(messages)
+        np.array(whole),
+        np.array(personal),
+        np.array(urgent),
+        np.array(crisis_wins),
+        np.array(by_example),
+        *pattern_flags(messages),
     )
 
 
@@ -208,9 +256,8 @@ def fit(x: csr_matrix, labels: np.ndarray) -> LogisticRegression:
 
 def decide(s: Scored, t: Thresholds) -> np.ndarray:
     """The triage's decision for every message, as ``Triage.__call__`` makes it."""
-    personal = LABELS.index("personal_advice")
     out = np.full(len(s.whole), "benign", dtype=object)
-    out[s.personal_pattern | (s.whole[:, personal] >= t.personal_advice)] = "personal_advice"
+    out[s.personal_pattern | (s.personal >= t.personal_advice)] = "personal_advice"
     urgent = s.urgent >= t.urgent
     out[s.by_example != ""] = s.by_example[s.by_example != ""]
     out[urgent & ~s.crisis_wins] = "emergency"
@@ -241,11 +288,10 @@ def urgent_threshold(s: Scored, messages: Sequence[Message], allowed: int) -> fl
 
 
 def best_f1(s: Scored, messages: Sequence[Message]) -> float:
-    column = LABELS.index("personal_advice")
     truth = np.array([m.label == "personal_advice" for m in messages])
     best, chosen = -1.0, 0.5
     for threshold in np.arange(0.2, 0.9, 0.025):
-        predicted = s.personal_pattern | (s.whole[:, column] >= threshold)
+        predicted = s.personal_pattern | (s.personal >= threshold)
         tp = (predicted & truth).sum()
         f1 = 2 * tp / max(predicted.sum() + truth.sum(), 1)
         if f1 > best:
@@ -267,13 +313,16 @@ def table(messages: Sequence[Message], decided: np.ndarray) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=MODEL_FILE, help="where to write the model")
+    parser.add_argument("--no-typo-copies", action="store_true", help="train on the messages as written only")
     args = parser.parse_args(argv)
 
     settings = Settings()
     embedder = Embedder("torch", cache_dir=settings.model_cache_dir).load()
     train, dev = training_messages(), development_messages()
+    copies = [] if args.no_typo_copies else [typo_copy(clean_text(m.text)) for m in train]
     texts = {clean_text(m.text) for m in [*train, *dev]}
     texts |= {part for text in list(texts) for part in sentences(text)}
+    texts |= set(copies)
     ordered = sorted(texts)
     cache = EmbeddingCache(settings.data_dir / "cache" / "triage-training.sqlite3")
     try:
@@ -283,15 +332,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     train_texts = [clean_text(m.text) for m in train]
     labels = np.array([m.label for m in train])
-    counts = counts_of(train_texts)
+    counts = counts_of(train_texts + copies)
     idf = inverse_document_frequency(counts)
-    x = features(counts, idf, np.stack([vectors[t] for t in train_texts]))
+    x_all = features(counts, idf, np.stack([vectors[t] for t in train_texts + copies]))
+    x, x_copies = x_all[: len(train)], x_all[len(train) :]
+
+    def fit_with_copies(rows: np.ndarray) -> LogisticRegression:
+        """Fit on these messages and their typo copies (a held-out message's copy is held out with it)."""
+        if not copies:
+            return fit(x[rows], labels[rows])
+        return fit(vstack([x[rows], x_copies[rows]]).tocsr(), np.concatenate([labels[rows], labels[rows]]))
 
     # Cross-validated probabilities on the training messages: how the model does on messages it did not see.
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
     held: list[tuple[np.ndarray, Scored]] = []
     for fit_rows, held_rows in folds.split(x, labels):
-        model = fit(x[fit_rows], labels[fit_rows])
+        model = fit_with_copies(fit_rows)
         assert tuple(model.classes_) == LABELS
         fold_neighbours = examples_of([train[i] for i in fit_rows], vectors)
         held_messages = [train[i] for i in held_rows]
@@ -299,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     order = np.concatenate([rows for rows, _ in held])
     cv = Scored(*(np.concatenate([getattr(s, f) for _, s in held])[np.argsort(order)] for f in Scored.__annotations__))
 
-    final = fit(x, labels)
+    final = fit_with_copies(np.arange(len(train)))
     neighbours = examples_of(train, vectors)
     dev_scored = score(final.coef_, final.intercept_, idf, dev, vectors, neighbours)
 

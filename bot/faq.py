@@ -59,7 +59,7 @@ def load_faq(path: Path) -> list[FaqEntry]:
     if not path.exists():
         return []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # libyaml: 10x faster
         entries = FaqFile.model_validate(raw).entries
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FaqError(f"{path.name}: {yaml_problem(exc)}") from exc

@@ -84,7 +84,7 @@ def load_checks(path: Path) -> list[CheckQuestion]:
     if not path.exists():
         return []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # libyaml: 10x faster
         return ChecksFile.model_validate(raw if raw is not None else {}).checks
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ChecksError(f"{path.name}: {yaml_problem(exc)}") from exc

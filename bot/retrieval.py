@@ -82,7 +82,8 @@ HEADING_WEIGHT = 2.0
 STOPWORDS = sorted(set(STOPWORDS_EN_PLUS) | set(QUESTION_WORDS))
 LAY_TERMS_FILE = Path(__file__).parent / "data" / "lay_terms.yaml"
 LAY_TERMS: dict[str, str] = {
-    str(k).lower(): str(v) for k, v in yaml.safe_load(LAY_TERMS_FILE.read_text(encoding="utf-8")).items()
+    str(k).lower(): str(v)
+    for k, v in yaml.load(LAY_TERMS_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader).items()
 }
 """Lay words and abbreviations patients type, each with the documents' wording (``bot/data/lay_terms.yaml``):
 added to the question, never replacing it. Keep it unambiguous: every entry changes every question that

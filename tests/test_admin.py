@@ -9,16 +9,16 @@ from gradio_client import Client, handle_file
 from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.settings import Settings
-from tests.conftest import copy_knowledge, running_app
-from tests.staff_helpers import published_even_if_held
+from tests.conftest import running_app
+from tests.staff_helpers import knowledge_copy, published_even_if_held
 
 USER, PASSWORD = "staff", "correct horse battery"
 
 
 @pytest.fixture(scope="module")
-def admin_server(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory):
+def admin_server(embedder: Embedder, published: Settings, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("admin")
-    settings = Settings(knowledge_dir=copy_knowledge(root / "knowledge"), data_dir=root / "data")
+    settings = knowledge_copy(root, published)
     ingest(settings, embedder)
     with running_app(settings, root, BOT_ADMIN_USER=USER, BOT_ADMIN_PASSWORD=PASSWORD, BOT_RATE_LIMIT="") as base:
         yield base, settings

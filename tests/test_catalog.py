@@ -7,13 +7,13 @@ from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.settings import Settings
 from bot.stores import make_store
-from tests.conftest import copy_knowledge
 from tests.factories import docx_bytes
+from tests.staff_helpers import knowledge_copy
 
 
 @pytest.fixture
-def kb(tmp_path: Path) -> Settings:
-    return Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
+def kb(tmp_path: Path, published: Settings) -> Settings:
+    return knowledge_copy(tmp_path, published)
 
 
 @pytest.mark.parametrize(

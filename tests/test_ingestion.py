@@ -12,6 +12,7 @@ from bot.replies import Kind
 from bot.settings import PROJECT_ROOT, Settings
 from bot.stores import make_store
 from tests.conftest import copy_knowledge
+from tests.staff_helpers import knowledge_copy
 
 SHIPPED_DOCUMENTS = sorted(p.name for p in (PROJECT_ROOT / "knowledge").glob("*.md"))
 
@@ -29,11 +30,12 @@ NEW_TEXTS = 3
 
 
 @pytest.fixture
-def kb(tmp_path: Path) -> Settings:
-    return Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
+def kb(tmp_path: Path, published: Settings) -> Settings:
+    return knowledge_copy(tmp_path, published)
 
 
-def test_first_ingest_publishes_and_second_is_a_no_op(embedder: Embedder, kb: Settings) -> None:
+def test_first_ingest_publishes_and_second_is_a_no_op(embedder: Embedder, tmp_path: Path) -> None:
+    kb = Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")  # a cold cache
     first = ingest(kb, embedder)
     assert first.published and first.exit_code == 0
     assert sorted(first.added) == SHIPPED_DOCUMENTS

@@ -16,15 +16,16 @@ from bot.ingestion import ingest
 from bot.insights import CSV_COLUMNS, INSIGHTS_FILE, Insights
 from bot.settings import Settings
 from bot.web.admin import faq_draft
-from tests.conftest import copy_knowledge, running_app
+from tests.conftest import running_app
+from tests.staff_helpers import knowledge_copy
 
 USER, PASSWORD = "staff", "insights-pass"
 PRIVATE = "my email is jane@example.com, phone (555) 010-2345, ssn 123-45-6789: do i need to fast before the procedure?"
 
 
 @pytest.fixture
-def kb(embedder: Embedder, tmp_path: Path) -> Settings:
-    settings = Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
+def kb(embedder: Embedder, tmp_path: Path, published: Settings) -> Settings:
+    settings = knowledge_copy(tmp_path, published)
     ingest(settings, embedder)
     return settings
 

@@ -17,7 +17,8 @@ from bot.index import open_generation, read_active, verify_generation
 from bot.ingestion import ingest
 from bot.settings import PROJECT_ROOT, Settings
 from bot.stores import make_store
-from tests.conftest import copy_knowledge, free_port, running_app, wait_until_responds
+from tests.conftest import free_port, running_app, wait_until_responds
+from tests.staff_helpers import knowledge_copy
 
 TOPICS = ["knee", "shoulder", "hip", "spine", "wrist", "ankle", "elbow", "neck", "jaw", "foot"]
 
@@ -46,8 +47,10 @@ def run_ingest(settings: Settings, *args: str) -> subprocess.Popen:
     )
 
 
-def test_kill_9_at_any_moment_leaves_the_previous_generation_serving(embedder: Embedder, tmp_path: Path) -> None:
-    settings = Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
+def test_kill_9_at_any_moment_leaves_the_previous_generation_serving(
+    embedder: Embedder, published: Settings, tmp_path: Path
+) -> None:
+    settings = knowledge_copy(tmp_path, published)
     store = make_store(settings)
     first = ingest(settings, embedder)
     many_documents(settings.knowledge_dir, 40)
@@ -88,8 +91,18 @@ def test_kill_9_at_any_moment_leaves_the_previous_generation_serving(embedder: E
     )  # only generations that served, kept for their grace period; crashed ones are gone
 
 
-def test_reingest_under_a_loop_of_requests_fails_none(embedder: Embedder, tmp_path: Path) -> None:
-    settings = Settings(knowledge_dir=copy_knowledge(tmp_path / "knowledge"), data_dir=tmp_path / "data")
+def served_version(base: str, timeout: float = 30.0, *, until: str) -> str:
+    """Poll ``/healthz`` until the app serves generation ``until`` (apps watch the pointer once a second)."""
+    deadline = time.monotonic() + timeout
+    version = ""
+    while time.monotonic() < deadline and version != until:
+        version = httpx.get(f"{base}/healthz", timeout=5).json().get("index_version") or ""
+        time.sleep(0.1)
+    return version
+
+
+def test_reingest_under_a_loop_of_requests_fails_none(embedder: Embedder, published: Settings, tmp_path: Path) -> None:
+    settings = knowledge_copy(tmp_path, published)
     ingest(settings, embedder)
     with running_app(settings, tmp_path, BOT_RATE_LIMIT="") as base:
         results: list[tuple[int, str]] = []
@@ -113,7 +126,11 @@ def test_reingest_under_a_loop_of_requests_fails_none(embedder: Embedder, tmp_pa
                     f"# Update {n}\n\n## News\n\nClinic news item {n}."
                 )
                 assert run_ingest(settings, "--force").wait(timeout=120) == 0  # a held index would not flip
-                time.sleep(1.0)
+                new = read_active(make_store(settings)).version
+                assert served_version(base, until=new) == new
+                served = len(results)
+                while len(results) < served + 3:  # the loop gets answers from the new generation, too
+                    time.sleep(0.05)
         finally:
             stop.set()
             for worker in workers:
@@ -144,15 +161,10 @@ def chroma_server(tmp_path: Path):
 
 
 def test_two_app_processes_serve_one_generation_from_a_chroma_server(
-    embedder: Embedder, tmp_path: Path, chroma_server: int
+    embedder: Embedder, published: Settings, tmp_path: Path, chroma_server: int
 ) -> None:
     server = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(chroma_server)}
-    settings = Settings(
-        knowledge_dir=copy_knowledge(tmp_path / "knowledge"),
-        data_dir=tmp_path / "data",
-        chroma_host="127.0.0.1",
-        chroma_port=chroma_server,
-    )
+    settings = knowledge_copy(tmp_path, published, chroma_host="127.0.0.1", chroma_port=chroma_server)
     first = ingest(settings, embedder)
     assert first.published
     with (
@@ -168,8 +180,8 @@ def test_two_app_processes_serve_one_generation_from_a_chroma_server(
         # the FAQ cites the removed guide: the publish gate would hold the index; staff publish it anyway
         second = ingest(settings, embedder, force=True)
         assert second.published and second.removed == ["stem-cell-therapy-the-balanced-picture.md"]
-        time.sleep(1.5)  # app processes poll the server's pointer once a second
         for base in (one, two):
+            assert served_version(base, until=second.version) == second.version
             answer = httpx.post(f"{base}/api/ask", json={"question": "What is Ryoncil?"}).json()
             assert answer["index_version"] == second.version
             assert all("Balanced Picture" not in c["title"] for c in answer["citations"])

@@ -118,6 +118,6 @@ class Triage:
             return Verdict(Kind(by_example), f"{by_example} by example", language)
         if patterns.is_personal(text):
             return Verdict(Kind.PERSONAL_ADVICE, "personal-advice pattern", language)
-        if probs[0, PERSONAL] >= self.model.thresholds.personal_advice:
+        if probs[:, PERSONAL].max() >= self.model.thresholds.personal_advice:  # any sentence may ask it
             return Verdict(Kind.PERSONAL_ADVICE, "personal-advice model", language)
         return Verdict(None, None, language)
