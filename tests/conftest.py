@@ -6,6 +6,7 @@ enough to be fast, and the same content patients see).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,6 +28,10 @@ from bot.web.server import create_app
 from tests.serving import free_port, serving
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+AXE_CORE_VERSION = "4.14.1"  # the one place the accessibility checker's version is pinned
+AXE_CACHE = PROJECT_ROOT / "tests" / ".cache" / "axe"  # ignored by git; filled from the npm registry once
 
 
 def wait_until_responds(url: str, timeout: float = 90.0, process: subprocess.Popen | None = None) -> None:
@@ -110,6 +115,33 @@ def running_app(settings: Settings, log_dir: Path, **env_overrides: str) -> Iter
                 process.kill()
             log.seek(0)
             assert "Traceback" not in log.read(), f"the server logged an error; see {log.name}"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (each test opens its own pages or contexts)."""
+    if CHROMIUM is None:
+        pytest.fail("chromium is not installed; .ci/run installs the Debian package 'chromium'")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core from the npm registry, installed once into an ignored cache folder."""
+    script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
+    package = script.parent / "package.json"
+    if not (script.exists() and json.loads(package.read_text())["version"] == AXE_CORE_VERSION):
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is not installed; it fetches axe-core for the accessibility scan (.ci/run installs it)")
+        command = [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_CACHE)]
+        subprocess.run([*command, f"axe-core@{AXE_CORE_VERSION}"], check=True, capture_output=True, timeout=300)
+    return script
 
 
 def app_for(settings: Settings, embedder: Embedder, **overrides: object) -> FastAPI:

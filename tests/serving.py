@@ -37,6 +37,7 @@ def serving(app: ASGIApp) -> Iterator[str]:
         lifespan="on",
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
+        timeout_graceful_shutdown=1,  # a browser page's or client's open stream must not hold the stop
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{config.port}", daemon=True)

@@ -3,15 +3,12 @@ keeps the disclaimer in view, shows new replies from their start, asks suggested
 the dislike comment box to its reply, and makes urgent replies look urgent with a number to tap."""
 
 import json
-import shutil
 
 import pytest
 
 from bot.settings import Settings
 from tests.conftest import ARTIFACTS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 SCREENS = {"phone": PHONE, "desktop": DESKTOP}
@@ -56,18 +53,6 @@ def inside_viewport(page, selector: str) -> bool:
                   return r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth
                          && document.scrollingElement.scrollWidth <= innerWidth; }"""
     )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("chromium is not installed; .ci/run installs the Debian package 'chromium'")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_patient_asks_and_sees_a_cited_answer_with_the_disclaimer(browser, server: str) -> None:

@@ -1,7 +1,6 @@
 """Output and input handling over real HTTP: sanitising, CSP, rate limits, and fuzzed request bodies."""
 
 import re
-import shutil
 
 import httpx
 import pytest
@@ -14,12 +13,13 @@ from bot.conversation import Assistant
 from bot.embedding import Embedder
 from bot.ingestion import ingest
 from bot.sanitize import html_fragment, is_safe_url, markdown_text, search_text
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 from bot.web.routes import BODY_CAPS, NEEDED
 from bot.web.server import create_app
-from tests.conftest import running_app
+from tests.conftest import ARTIFACTS, app_for
 from tests.serving import serving
-from tests.test_browser import ARTIFACTS, browser, open_chat  # noqa: F401  (the shared Chromium fixture)
+from tests.staff_helpers import knowledge_copy
+from tests.test_browser import open_chat
 
 HOSTILE_DOC = """---
 title: Harvest Day Notes
@@ -97,15 +97,12 @@ def test_api_responses_forbid_everything_active(server: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_server(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory):
+def hostile_server(embedder: Embedder, published: Settings, tmp_path_factory: pytest.TempPathFactory):
     """An app whose knowledge folder holds a document full of markup and instructions."""
-    root = tmp_path_factory.mktemp("hostile")
-    knowledge = root / "knowledge"
-    shutil.copytree(PROJECT_ROOT / "knowledge", knowledge)
-    (knowledge / "harvest-day.md").write_text(HOSTILE_DOC)
-    settings = Settings(knowledge_dir=knowledge, data_dir=root / "data")
-    assert ingest(settings, embedder).published
-    with running_app(settings, root, BOT_RATE_LIMIT="") as base:
+    settings = knowledge_copy(tmp_path_factory.mktemp("hostile"), published)
+    (settings.knowledge_dir / "harvest-day.md").write_text(HOSTILE_DOC)
+    assert ingest(settings, embedder, force=True).published  # a new document may move borderline phrasings
+    with serving(app_for(settings, embedder, rate_limit="")) as base:
         yield base
 
 
@@ -117,7 +114,7 @@ def test_hostile_document_is_shown_as_text_and_changes_nothing(hostile_server: s
 
 
 @pytest.mark.browser
-def test_nothing_from_a_hostile_document_runs_in_the_browser(browser, hostile_server: str) -> None:  # noqa: F811
+def test_nothing_from_a_hostile_document_runs_in_the_browser(browser, hostile_server: str) -> None:
     page = browser.new_page()
     dialogs: list[str] = []
     console_errors: list[str] = []

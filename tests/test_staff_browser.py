@@ -11,7 +11,6 @@ from bot.ingestion import ingest
 from bot.settings import Settings
 from tests.conftest import ARTIFACTS, app_for, serving
 from tests.staff_helpers import knowledge_copy
-from tests.test_browser import browser  # noqa: F401 (the shared Chromium fixture)
 
 pytestmark = pytest.mark.browser
 ACCOUNT = ("carla", "a staff password")
@@ -56,7 +55,7 @@ def choose(page, dropdown: str, option: str) -> None:
     )
 
 
-def test_staff_remove_confirm_publish_anyway_and_restore(browser, site) -> None:  # noqa: F811
+def test_staff_remove_confirm_publish_anyway_and_restore(browser, site) -> None:
     base, settings = site
     page = browser.new_page(viewport={"width": 1280, "height": 1100})
     errors: list[str] = []

@@ -17,11 +17,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.embedding import Embedder
 from bot.settings import Settings
 from bot.web.charts import KIND_COLOURS, NO_DATA
-from tests.conftest import ARTIFACTS, running_app
-from tests.test_browser import PHONE, SCREENS, browser, contrast, open_chat, wait_for_replies  # noqa: F401
-from tests.test_widget import RUN_AXE, axe_script  # noqa: F401
+from tests.conftest import ARTIFACTS, app_for
+from tests.serving import serving
+from tests.test_browser import PHONE, SCREENS, contrast, open_chat, wait_for_replies
+from tests.test_widget import RUN_AXE
 
 USER, PASSWORD = "staff", "a long staff passphrase"
 CHARTS = ("#volume-chart", "#rate-chart")
@@ -41,14 +43,14 @@ PAINTED = """async (img) => {
 
 
 @pytest.fixture(scope="module")
-def staff_app(published: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def staff_app(published: Settings, embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with insights on and a staff login, on a copy of the session's index (no questions stored yet)."""
     root = tmp_path_factory.mktemp("staff")
     data = root / "data"
     shutil.copytree(published.data_dir, data, ignore=shutil.ignore_patterns(".ingest.lock", "insights*"))
     settings = published.model_copy(update={"data_dir": data})
-    env = {"BOT_ADMIN_USER": USER, "BOT_ADMIN_PASSWORD": PASSWORD, "BOT_FEEDBACK_ENABLED": "true", "BOT_RATE_LIMIT": ""}
-    with running_app(settings, root, **env) as base:
+    staff = {"admin_user": USER, "admin_password": PASSWORD, "feedback_enabled": True, "rate_limit": ""}
+    with serving(app_for(settings, embedder, **staff)) as base:
         yield base
 
 
@@ -66,7 +68,7 @@ def a_day_of_questions(staff_app: str) -> str:
     return staff_app
 
 
-def open_staff_page(browser, base: str, screen: str, *, bypass_csp: bool = False):  # noqa: F811
+def open_staff_page(browser, base: str, screen: str, *, bypass_csp: bool = False):
     """A signed-in staff page; returns (context, page, console errors)."""
     phone = screen == "phone"
     context = browser.new_context(viewport=SCREENS[screen], is_mobile=phone, has_touch=phone, bypass_csp=bypass_csp)
@@ -90,7 +92,7 @@ def open_insights(page) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
-def test_insights_say_so_when_there_are_no_questions_yet(browser, staff_app: str, screen: str) -> None:  # noqa: F811
+def test_insights_say_so_when_there_are_no_questions_yet(browser, staff_app: str, screen: str) -> None:
     context, page, errors = open_staff_page(browser, staff_app, screen)
     open_insights(page)
     for chart in CHARTS:
@@ -103,7 +105,7 @@ def test_insights_say_so_when_there_are_no_questions_yet(browser, staff_app: str
 
 @pytest.mark.browser
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
-def test_insights_charts_draw_a_day_of_data(browser, a_day_of_questions: str, screen: str) -> None:  # noqa: F811
+def test_insights_charts_draw_a_day_of_data(browser, a_day_of_questions: str, screen: str) -> None:
     context, page, errors = open_staff_page(browser, a_day_of_questions, screen)
     open_insights(page)
     for chart, title in zip(CHARTS, ("Questions per day", "Answer rate per day"), strict=True):
@@ -128,7 +130,7 @@ def test_insights_charts_draw_a_day_of_data(browser, a_day_of_questions: str, sc
 
 
 @pytest.mark.browser
-def test_a_dislike_comment_from_the_chat_reaches_the_knowledge_gaps(browser, a_day_of_questions: str) -> None:  # noqa: F811
+def test_a_dislike_comment_from_the_chat_reaches_the_knowledge_gaps(browser, a_day_of_questions: str) -> None:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     open_chat(page, a_day_of_questions)
@@ -155,7 +157,7 @@ def test_a_dislike_comment_from_the_chat_reaches_the_knowledge_gaps(browser, a_d
 
 
 @pytest.mark.browser
-def test_staff_can_sign_out(browser, staff_app: str) -> None:  # noqa: F811
+def test_staff_can_sign_out(browser, staff_app: str) -> None:
     context, page, _ = open_staff_page(browser, staff_app, "phone")
     sign_out = page.locator("#sign-out")
     assert sign_out.is_visible()
@@ -169,9 +171,9 @@ def test_staff_can_sign_out(browser, staff_app: str) -> None:  # noqa: F811
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
 @pytest.mark.parametrize("tab", ["Documents", "Insights"])
 def test_staff_page_has_no_accessibility_violations(
-    browser,  # noqa: F811
+    browser,
     a_day_of_questions: str,
-    axe_script: Path,  # noqa: F811
+    axe_script: Path,
     tab: str,
     screen: str,
 ) -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -20,13 +18,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from bot.embedding import Embedder
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web.widget import embed_origins
-from tests.conftest import ARTIFACTS, free_port, running_app
-from tests.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
+from tests.conftest import ARTIFACTS, app_for, free_port
+from tests.serving import serving
 
-AXE_CORE_VERSION = "4.14.1"  # the one place the accessibility checker's version is pinned
-AXE_CACHE = PROJECT_ROOT / "tests" / ".cache" / "axe"  # ignored by git; filled from the npm registry once
 EXAMPLE = PROJECT_ROOT / "examples" / "clinic-site.html"
 EXAMPLE_BOT = "http://127.0.0.1:7860"  # the bot address written in the example page
 SCRIPT_LINE = re.compile(r"<script src=\"[^\"]*/widget\.js\"[^>]*></script>")
@@ -103,26 +100,11 @@ def sites() -> Iterator[tuple[ClinicSite, ClinicSite]]:
 
 
 @pytest.fixture(scope="module")
-def bot(published: Settings, sites, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def bot(published: Settings, embedder: Embedder, sites) -> Iterator[str]:
     allowed, other = sites
-    log_dir = tmp_path_factory.mktemp("widget-bot")
-    with running_app(published, log_dir, BOT_ALLOWED_ORIGINS=allowed.origin, BOT_RATE_LIMIT="") as base:
+    with serving(app_for(published, embedder, allowed_origins=[allowed.origin], rate_limit="")) as base:
         allowed.bot = other.bot = base
         yield base
-
-
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    """axe-core from the npm registry, installed once into an ignored cache folder."""
-    script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    package = script.parent / "package.json"
-    if not (script.exists() and json.loads(package.read_text())["version"] == AXE_CORE_VERSION):
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is not installed; it fetches axe-core for the accessibility scan (.ci/run installs it)")
-        command = [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_CACHE)]
-        subprocess.run([*command, f"axe-core@{AXE_CORE_VERSION}"], check=True, capture_output=True, timeout=300)
-    return script
 
 
 def shadow_active_class(page) -> str:
@@ -225,7 +207,7 @@ def test_only_allowed_origins_may_call_the_api_from_a_browser(bot: str, server: 
 
 
 @pytest.mark.browser
-def test_patient_opens_the_widget_with_the_keyboard_and_gets_a_cited_answer(browser, bot: str, sites) -> None:  # noqa: F811
+def test_patient_opens_the_widget_with_the_keyboard_and_gets_a_cited_answer(browser, bot: str, sites) -> None:
     allowed, _ = sites
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
@@ -291,7 +273,7 @@ def test_patient_opens_the_widget_with_the_keyboard_and_gets_a_cited_answer(brow
 
 
 @pytest.mark.browser
-def test_an_emergency_is_emphasised_in_the_widget(browser, bot: str, sites) -> None:  # noqa: F811
+def test_an_emergency_is_emphasised_in_the_widget(browser, bot: str, sites) -> None:
     allowed, _ = sites
     page = browser.new_page(viewport=DESKTOP)
     page.goto(f"{allowed.origin}/", wait_until="networkidle")
@@ -340,7 +322,7 @@ HOSTILE_REPLY = {
 
 
 @pytest.mark.browser
-def test_a_reply_full_of_markup_is_shown_as_text(browser, bot: str) -> None:  # noqa: F811
+def test_a_reply_full_of_markup_is_shown_as_text(browser, bot: str) -> None:
     page = browser.new_page(viewport={"width": 400, "height": 700})
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -365,7 +347,7 @@ def test_a_reply_full_of_markup_is_shown_as_text(browser, bot: str) -> None:  # 
 
 
 @pytest.mark.browser
-def test_widget_fills_a_phone_screen(browser, bot: str, sites) -> None:  # noqa: F811
+def test_widget_fills_a_phone_screen(browser, bot: str, sites) -> None:
     allowed, _ = sites
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
@@ -424,7 +406,7 @@ def focus_trail(page, key: str, presses: int) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
-def test_the_open_widget_keeps_the_keyboard(browser, bot: str, sites, screen: str) -> None:  # noqa: F811
+def test_the_open_widget_keeps_the_keyboard(browser, bot: str, sites, screen: str) -> None:
     allowed, _ = sites
     phone = screen == "phone"
     context = browser.new_context(viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone)
@@ -458,7 +440,7 @@ def test_the_open_widget_keeps_the_keyboard(browser, bot: str, sites, screen: st
 
 
 @pytest.mark.browser
-def test_the_example_page_finds_a_bot_elsewhere_and_says_when_it_cannot(browser, bot: str, sites) -> None:  # noqa: F811
+def test_the_example_page_finds_a_bot_elsewhere_and_says_when_it_cannot(browser, bot: str, sites) -> None:
     allowed, _ = sites
     page = browser.new_page(viewport=DESKTOP)
     page.goto(f"{allowed.origin}/elsewhere", wait_until="load")
@@ -475,7 +457,7 @@ def test_the_example_page_finds_a_bot_elsewhere_and_says_when_it_cannot(browser,
 
 
 @pytest.mark.browser
-def test_an_origin_not_on_the_list_gets_no_chat(browser, bot: str, sites) -> None:  # noqa: F811
+def test_an_origin_not_on_the_list_gets_no_chat(browser, bot: str, sites) -> None:
     allowed, other = sites
     page = browser.new_page(viewport=DESKTOP)
     page.goto(f"{other.origin}/", wait_until="networkidle")
@@ -507,7 +489,7 @@ def test_an_origin_not_on_the_list_gets_no_chat(browser, bot: str, sites) -> Non
         "clinic page with the widget open",
     ],
 )
-def test_no_accessibility_violations(browser, bot: str, sites, axe_script: Path, target: str, screen: str) -> None:  # noqa: F811
+def test_no_accessibility_violations(browser, bot: str, sites, axe_script: Path, target: str, screen: str) -> None:
     allowed, _ = sites
     # Our pages' CSP (rightly) refuses an injected script; the scan alone bypasses it.
     scheme = "dark" if target.endswith("dark theme") else "light"
