@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.content_checks import SupportProblem, check_support, section_texts
 from bot.conversation import Assistant
-from bot.faq import FaqEntry, validation_problem, yaml_problem
+from bot.faq import FaqEntry, read_yaml, validation_problem, yaml_problem
 from bot.index import LiveIndex, Snapshot
 from bot.inputs import InputRejected
 from bot.manifest import IndexInfo
@@ -84,7 +84,7 @@ def load_checks(path: Path) -> list[CheckQuestion]:
     if not path.exists():
         return []
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # libyaml: 10x faster
+        raw = read_yaml(path.read_text(encoding="utf-8"))
         return ChecksFile.model_validate(raw if raw is not None else {}).checks
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ChecksError(f"{path.name}: {yaml_problem(exc)}") from exc
