@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.markdown import NEW_FILE, replace_section
 from bot.embedding import Embedder
 
 DEFAULT_DATA = Path(os.environ.get("MEDQUAD_DIR", "/work/shared/bench/medquad"))
@@ -461,21 +462,7 @@ def render_markdown(results: Sequence[RetrieverResult], meta: dict[str, Any]) ->
 
 def write_section(path: Path, section: str) -> None:
     """Replace (or append) only our section of a shared Markdown file; other sections stay as they are."""
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-    else:
-        text = "# Benchmarks\n\nMeasured numbers. Each section names the command that produced it.\n"
-    lines = text.splitlines()
-    try:
-        start = lines.index(SECTION_HEADING)
-    except ValueError:
-        new = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        tail = lines[end:]
-        new = "\n".join([*lines[:start], section.rstrip("\n"), *([""] + tail if tail else [])]) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new, encoding="utf-8")
+    replace_section(path, SECTION_HEADING, section, NEW_FILE)
 
 
 # --- driver -----------------------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.markdown import NEW_FILE, replace_section
 from bench.performance.footprint import SERVING_LIBRARIES
 from bench.performance.results import LoadSummary, Results
 from bench.performance.targets import TARGETS, evaluate
 
 SECTION_HEADING = "## Speed and footprint"
-NEW_FILE = "# Benchmarks\n\nMeasured numbers. Each section names the command that produced it.\n"
 HTTP_COLUMNS = (
     "backend",
     "workers",
@@ -333,15 +333,4 @@ def _gaps(r: Results) -> list[str]:
 
 def write_section(path: Path, section: str) -> None:
     """Replace (or add) only this section of the shared Markdown file; other sections stay as they are."""
-    text = path.read_text(encoding="utf-8") if path.exists() else NEW_FILE
-    lines = text.splitlines()
-    try:
-        start = lines.index(SECTION_HEADING)
-    except ValueError:
-        new = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        tail = lines[end:]
-        new = "\n".join([*lines[:start], section.rstrip("\n"), *([""] + tail if tail else [])]) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new, encoding="utf-8")
+    replace_section(path, SECTION_HEADING, section, NEW_FILE)
