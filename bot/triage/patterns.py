@@ -12,12 +12,21 @@ from __future__ import annotations
 
 import re
 
+_DOES_TYPED_DOSE = re.compile(
+    r"\bdose (?=(?:it|this|that|the|he|she|they|anyone|anybody|everyone|insurance|medicare|medicaid|stem|hsct|ahsct|"
+    r"mscs?|treatment|therapy)\b)"
+)
+""""dose" where "does" was meant, before a subject ("how much dose it cost"): a phone's autocorrect slip that
+would otherwise read as a question about a dose."""
+
 
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, punctuation to spaces: patterns then match however it was typed."""
+    """Lower case, straight apostrophes, punctuation to spaces, "dose it" as "does it": patterns then match
+    however it was typed."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
     text = re.sub(r"[^\w'\s]", " ", text)
-    return " " + re.sub(r"\s+", " ", text).strip() + " "
+    text = _DOES_TYPED_DOSE.sub("does ", re.sub(r"\s+", " ", text))
+    return " " + text.strip() + " "
 
 
 def _any(*patterns: str) -> re.Pattern[str]:

@@ -146,6 +146,8 @@ def test_a_given_vector_is_used_instead_of_encoding_again(assistant: Assistant) 
         ("do MSCs replace methotrexate?", None),
         ("is stem cell therapy right for me?", Kind.PERSONAL_ADVICE),
         ("is stem cell therapy safe?", None),
+        ("how much dose it cost", None),  # "does", as autocorrect types it
+        ("what dose of prednisone should i take after the infusion?", Kind.PERSONAL_ADVICE),
     ],
 )
 def test_look_alikes(assistant: Assistant, question: str, kind: Kind | None) -> None:
