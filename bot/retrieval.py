@@ -25,10 +25,10 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
-import yaml
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from bot.chunking import Chunk
+from bot.faq import read_yaml
 from bot.index import LiveIndex, Snapshot
 
 CANDIDATES = 20
@@ -82,8 +82,7 @@ HEADING_WEIGHT = 2.0
 STOPWORDS = sorted(set(STOPWORDS_EN_PLUS) | set(QUESTION_WORDS))
 LAY_TERMS_FILE = Path(__file__).parent / "data" / "lay_terms.yaml"
 LAY_TERMS: dict[str, str] = {
-    str(k).lower(): str(v)
-    for k, v in yaml.load(LAY_TERMS_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader).items()
+    str(k).lower(): str(v) for k, v in read_yaml(LAY_TERMS_FILE.read_text(encoding="utf-8")).items()
 }
 """Lay words and abbreviations patients type, each with the documents' wording (``bot/data/lay_terms.yaml``):
 added to the question, never replacing it. Keep it unambiguous: every entry changes every question that

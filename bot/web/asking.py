@@ -25,7 +25,6 @@ class Refusal(BaseModel):
     status: int
     error: str
     message: str
-    retry_after: float | None = None
 
     def body(self, **extra: object) -> dict[str, object]:
         return error_body(self.error, self.message, **extra)
@@ -45,7 +44,7 @@ def ask(
     """The answer, or why there is none. ``limiter`` counts the question against ``client``'s budget (the chat
     and gradio_client; the REST API is counted by the rate-limit middleware before its route runs)."""
     if limiter is not None and (retry_after := limiter.hit(client)) is not None:
-        return Refusal(status=429, error="rate_limited", message=limiter.reason(retry_after), retry_after=retry_after)
+        return Refusal(status=429, error="rate_limited", message=limiter.reason(retry_after))
     try:
         return assistant.ask(question, list(history))
     except InputRejected as exc:

@@ -17,11 +17,9 @@ def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": code, "message": message, **extra}
 
 
-def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: object
-) -> JSONResponse:
+def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
     """The error body as a FastAPI response."""
-    return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
+    return JSONResponse(error_body(code, message, **extra), status_code=status)
 
 
 def error_bytes(code: str, message: str, **extra: object) -> tuple[bytes, Sequence[tuple[bytes, bytes]]]:
