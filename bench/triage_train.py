@@ -138,6 +138,24 @@ def typo_copy(text: str) -> str:
     return typed
 
 
+def extra_rows(messages: Sequence[Message], *, typo_copies: bool = True) -> list[tuple[int, str]]:
+    """Rows trained beside the messages, each with the index of the message it comes from: the message's typo
+    copy, and each sentence of a benign message on its own.
+
+    The triage reads every sentence of a message and the most urgent one speaks for it, so a benign message
+    is benign only if each of its sentences is: "hi, apologies for the long message." or "my aunt has lupus."
+    must not look like a crisis or an emergency when read alone. Sentences of urgent messages are not added:
+    which of them is the urgent one is not labelled."""
+    rows = []
+    for i, m in enumerate(messages):
+        text = clean_text(m.text)
+        if typo_copies:
+            rows.append((i, typo_copy(text)))
+        if m.label == "benign":
+            rows += [(i, part) for part in sentences(text)]
+    return rows
+
+
 def training_messages() -> list[Message]:
     """Tuning part, curated examples and MedQuAD questions, without repeats (first one wins)."""
     messages = read_jsonl(DATA / "tuning.jsonl")
@@ -319,10 +337,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     embedder = Embedder("torch", cache_dir=settings.model_cache_dir).load()
     train, dev = training_messages(), development_messages()
-    copies = [] if args.no_typo_copies else [typo_copy(clean_text(m.text)) for m in train]
+    extras = extra_rows(train, typo_copies=not args.no_typo_copies)
     texts = {clean_text(m.text) for m in [*train, *dev]}
     texts |= {part for text in list(texts) for part in sentences(text)}
-    texts |= set(copies)
+    texts |= {text for _, text in extras}
     ordered = sorted(texts)
     cache = EmbeddingCache(settings.data_dir / "cache" / "triage-training.sqlite3")
     try:
@@ -332,22 +350,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     train_texts = [clean_text(m.text) for m in train]
     labels = np.array([m.label for m in train])
-    counts = counts_of(train_texts + copies)
+    extra_texts = [text for _, text in extras]
+    extra_owner = np.array([owner for owner, _ in extras], dtype=int)
+    counts = counts_of(train_texts + extra_texts)
     idf = inverse_document_frequency(counts)
-    x_all = features(counts, idf, np.stack([vectors[t] for t in train_texts + copies]))
-    x, x_copies = x_all[: len(train)], x_all[len(train) :]
+    x_all = features(counts, idf, np.stack([vectors[t] for t in train_texts + extra_texts]))
+    x, x_extra = x_all[: len(train)], x_all[len(train) :]
+    extra_labels = labels[extra_owner]  # a typo copy, or a sentence of a benign message: its message's label
 
-    def fit_with_copies(rows: np.ndarray) -> LogisticRegression:
-        """Fit on these messages and their typo copies (a held-out message's copy is held out with it)."""
-        if not copies:
+    def fit_with_extras(rows: np.ndarray) -> LogisticRegression:
+        """Fit on these messages and their extra rows (a held-out message's extras are held out with it)."""
+        if not extras:
             return fit(x[rows], labels[rows])
-        return fit(vstack([x[rows], x_copies[rows]]).tocsr(), np.concatenate([labels[rows], labels[rows]]))
+        keep = np.flatnonzero(np.isin(extra_owner, rows))
+        return fit(vstack([x[rows], x_extra[keep]]).tocsr(), np.concatenate([labels[rows], extra_labels[keep]]))
 
     # Cross-validated probabilities on the training messages: how the model does on messages it did not see.
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
     held: list[tuple[np.ndarray, Scored]] = []
     for fit_rows, held_rows in folds.split(x, labels):
-        model = fit_with_copies(fit_rows)
+        model = fit_with_extras(fit_rows)
         assert tuple(model.classes_) == LABELS
         fold_neighbours = examples_of([train[i] for i in fit_rows], vectors)
         held_messages = [train[i] for i in held_rows]
@@ -355,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     order = np.concatenate([rows for rows, _ in held])
     cv = Scored(*(np.concatenate([getattr(s, f) for _, s in held])[np.argsort(order)] for f in Scored.__annotations__))
 
-    final = fit_with_copies(np.arange(len(train)))
+    final = fit_with_extras(np.arange(len(train)))
     neighbours = examples_of(train, vectors)
     dev_scored = score(final.coef_, final.intercept_, idf, dev, vectors, neighbours)
 

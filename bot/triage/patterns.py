@@ -36,12 +36,20 @@ def _any(*patterns: str) -> re.Pattern[str]:
 CANT = r"(?:can'?t|cannot|can not|cant|couldn'?t|could not|unable to)"
 SELF = r"(?:my ?self|him ?self|her ?self|them ?sel(?:f|ves)|urself|yourself)"
 WHO = r"(?:my|his|her|their|the)"
+RISK_SUBJECT = (
+    r"it|this|that|they|these|those|cells|treatment|procedure|transplant|chemo|infusion|injection|therapy|hsct|"
+    r"ahsct|drug|drugs|shot|shots|side effects|surgery|liposuction"
+)
+"""Subjects of "could <subject> kill me?": the treatment, whose risks the documents describe."""
 MEDS = r"(?:pills?|tablets?|meds|medicines?|medications?|capsules|painkillers|sleeping pills|opioids|oxy\w*)"
 
 CRISIS = _any(
     # suicide, also misspelt ("sucidal", "suiside")
     r"\bsu[ie]?[cs]+[ie]?d",
-    r"\bkill (?:my ?self|me)\b",
+    r"\bkill my ?self\b",
+    # "kill me", but not a question whether the treatment could ("could it kill me", "can the infusion kill me"):
+    # that is a question about risk, answered from the documents
+    rf"^ kill me\b|(?<=\s)(?!(?:{RISK_SUBJECT}) )[\w']+ kill me\b",
     rf"\bkill(?:ing|ed)? {SELF}",
     r"\bkms\b",
     r"\bunaliv",

@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 LABELS = ["emergency", "crisis", "personal_advice", "benign"]
 LANGS = ["en", "es"]
 GROUPS = ["plain", "third_person", "hedged", "past_ongoing", "typo", "embedded", "post_procedure", "indirect",
-          "lookalike", "info_risk", "injection", "spanish", "spanish_lookalike", "long", "slang"]
+          "lookalike", "info_risk", "injection", "spanish", "spanish_lookalike", "long", "slang", "polite"]
 FIELDS = {"text", "label", "lang", "group", "also_ok"}
 
 
