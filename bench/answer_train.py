@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from bench.answers_eval import Item, load
-from bot.answer_model import FEATURES, MODEL_FILE, RARE_NAME_SIMILARITY, AnswerModel
+from bot.answer_model import FEATURES, MODEL_FILE, RARE_NAME_SIMILARITY, AnswerModel, clinic_lead
 from bot.conversation import Assistant
 from bot.embedding import Embedder
 from bot.ingestion import ingest
@@ -84,6 +84,9 @@ def regimes(x: np.ndarray, groups: np.ndarray) -> np.ndarray:
     bare[:, [_column("heading"), _column("asked")]] = -1.0
     for rows in (no_faq, bare):
         rows[:, _column("asked_gap")], rows[:, _column("asked_lead")] = _relative(rows[:, _column("asked")], groups)
+        rows[:, _column("clinic_lead")] = clinic_lead(
+            rows[:, _column("clinic")], rows[:, _column("asked")], rows[:, _column("sentence")]
+        )
     return np.vstack([x, no_faq, bare])
 
 

@@ -17,6 +17,13 @@ import numpy as np
 
 MODEL_FILE = Path(__file__).parent / "data" / "answer_model.json"
 RARE_NAME_SIMILARITY = 0.5
+
+
+def clinic_lead(clinic: np.ndarray, asked: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """How much closer the question is to a question about the clinic itself than to this section: a section
+    that only shares a word with "how much is the package at your clinic" is not its answer."""
+    return clinic - np.maximum(asked, sentence)
+
 FEATURES = (
     "asked",  # the heading, or the closest curated phrasing that cites the section (-1: none)
     "heading",  # the section's heading alone (-1: none)
@@ -32,6 +39,9 @@ FEATURES = (
     "sentence_lead",
     "unknown",  # share of the question's words that no document, heading or curated phrasing uses
     "rare_coverage",  # share of the question's unusual words (names, not everyday English) the section has
+    "clinic",  # the question's closeness to the nearest question about the clinic itself (``clinic_questions``)
+    "topic",  # the topic model's probability that the question is about health or the clinic at all
+    "clinic_lead",  # "clinic" minus the section's own closeness (the larger of "asked" and "sentence")
     "claims",  # 1 for the clinic's own claims
     "claims_for_evidence",  # 1 for a claims section asked a question about evidence, risks or approval
 )

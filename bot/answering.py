@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answer_model import FEATURES, AnswerModel
+from bot.answer_model import FEATURES, AnswerModel, clinic_lead
 from bot.chunking import Chunk
 from bot.faq import FaqEntry
 from bot.index import Snapshot
@@ -115,8 +115,9 @@ class Ranking:
     @property
     def reach(self) -> float:
         """How close the question comes to anything in the knowledge base (a heading, phrasing, sentence or
-        passage): below ``scope_threshold`` it is about something else entirely."""
-        columns = [FEATURES.index(name) for name in ("asked", "sentence", "passage")]
+        passage) or to a question about the clinic itself ("r u open saturdays" is for the clinic, though no
+        document answers it): below ``scope_threshold`` it is about something else entirely."""
+        columns = [FEATURES.index(name) for name in ("asked", "sentence", "passage", "clinic")]
         usable = self.features[~self.skipped][:, columns]
         return float(usable.max()) if usable.size else -1.0
 
@@ -140,8 +141,11 @@ def rank(
     results: Sequence[ScoredChunk],
     question: str,
     skip_documents: frozenset[str] = frozenset(),
+    clinic: float = -1.0,
+    topic: float = 1.0,
 ) -> Ranking:
-    """Measure every FAQ entry and every section against one question."""
+    """Measure every FAQ entry and every section against one question (``clinic``: its closeness to a question
+    about the clinic itself, which no section answers; ``topic``: how likely it is about health or the clinic)."""
     snapshot = sections.snapshot
     n = len(sections.sections)
     faq = np.full(len(snapshot.faq), -1.0, dtype=np.float32)
@@ -185,6 +189,9 @@ def rank(
         "sentence_lead": _lead(sentence_best),
         "unknown": np.full(n, sections.unknown_share(question), dtype=np.float32),
         "rare_coverage": sections.rare_coverage(question),
+        "clinic": np.full(n, clinic, dtype=np.float32),
+        "topic": np.full(n, topic, dtype=np.float32),
+        "clinic_lead": clinic_lead(np.full(n, clinic, dtype=np.float32), asked, sentence_best),
         "claims": claims,
         "claims_for_evidence": claims * float(evidence_question),
     }

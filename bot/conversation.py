@@ -16,6 +16,7 @@ import numpy as np
 
 from bot.answer_model import AnswerModel
 from bot.answering import Ranking, best_match, blend, compose, escape, rank, suggest
+from bot.clinic_questions import closeness, read_clinic_questions
 from bot.documents import is_expired
 from bot.embedding import Embedder, TextEncoder, everyday_words
 from bot.generation import Generator, generator_from_settings
@@ -28,6 +29,7 @@ from bot.sections import SectionIndex
 from bot.settings import Settings
 from bot.spelling import Speller
 from bot.stores import ServerStore, make_store
+from bot.topic_model import TopicModel
 from bot.topics import TopicCoverage, read_conditions
 from bot.triage import Triage, Verdict
 from bot.triage.language import Lang
@@ -47,6 +49,7 @@ class Understood:
     parts: list[Ranking]  # one per part of a compound question
     skip: frozenset[str]  # documents left out of answers
     reach: float  # how close the question's own words come to the knowledge base (scope)
+    clinic: float  # how close they come to a question about the clinic itself (``clinic_questions``)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Derived:
     topics: TopicCoverage
     speller: Speller
     refused: frozenset[str]  # curated entries whose own question triage would send down a safety path
+    clinic_questions: np.ndarray  # vectors of the ways of asking about the clinic itself
 
 
 """Told of every reply with its (cleaned) question: how optional features such as insights hook in."""
@@ -68,6 +72,10 @@ NO_INDEX = "none"
 # comes from its own words. Higher weights, or the whole previous question, scored better on the tuning
 # follow-ups but answered "how much?" after "what are MSCs?" with the MSC definition (docs/benchmarks.md).
 FOLLOW_UP_WEIGHT = 0.5
+CLINIC_IN_SCOPE = 0.5
+"""A question at least this close to one about the clinic itself is in scope whatever the topic model says
+("what time do you open on mondays" reads like small talk). Everyday questions of the labelled tuning set come
+no closer than 0.48; the clinic's own logistics mostly from 0.5 up."""
 
 
 def expired_documents(snapshot: Snapshot) -> frozenset[str]:
@@ -94,6 +102,7 @@ class Assistant:
         on_reply: ReplyObserver | None = None,
         generator: Generator | None = None,
         model: AnswerModel | None = None,
+        topic: TopicModel | None = None,
     ) -> None:
         self.settings = settings
         self.encoder = encoder or Embedder.from_settings(settings)
@@ -101,8 +110,10 @@ class Assistant:
         self.retriever = Retriever(self.live)
         self.triage = triage or Triage(self.encoder)
         self._conditions = (read_conditions(), everyday_words())
+        self._clinic_questions = read_clinic_questions()
         self._per_generation: Derived | None = None
         self.model = model or AnswerModel.load()
+        self.topic = topic or TopicModel.load()
         self.on_reply = on_reply
         self.generator = generator if generator is not None else generator_from_settings(settings)
 
@@ -138,6 +149,7 @@ class Assistant:
                 TopicCoverage(texts, names, everyday),
                 Speller(texts, everyday, names),
                 frozenset(e.id for e in snapshot.faq if self.triage(e.question).kind is not None),
+                self.encoder.encode(list(self._clinic_questions)),
             )
             self._per_generation = cached
         return cached
@@ -164,11 +176,14 @@ class Assistant:
         def ranking_of(text: str) -> Ranking:
             results = self.retriever.search(snapshot, text, vectors[text], settings.top_k + len(skip))
             usable = [r for r in results if r.chunk.doc_path not in skip]
-            return rank(derived.sections, vectors[text], usable, text, skip)
+            clinic = closeness(derived.clinic_questions, vectors[text])
+            topic = float(self.topic.probability(vectors[text])[0])
+            return rank(derived.sections, vectors[text], usable, text, skip, clinic, topic)
 
         own = ranking_of(asked)
         whole = blend(own, ranking_of(query), FOLLOW_UP_WEIGHT) if query != asked else own
-        return Understood(question, query, vectors, whole, [ranking_of(p) for p in parts], skip, own.reach)
+        clinic = closeness(derived.clinic_questions, vectors[asked])
+        return Understood(question, query, vectors, whole, [ranking_of(p) for p in parts], skip, own.reach, clinic)
 
     def _reply(self, question: str, history: Sequence[Turn]) -> Answer:
         not_ready: IndexNotReady | None = None
@@ -222,6 +237,10 @@ class Assistant:
             text = settings.not_covered_message.replace("{topic}", missing)
             text += " " + settings.with_contact(settings.no_answer_message)
             return self.finalize(Draft(kind=Kind.NO_ANSWER, text=text, suggestions=suggestions), snapshot)
+        # about neither health nor the clinic, in its own words nor with the conversation's topic ("how much?")
+        off_topic = understood.clinic < CLINIC_IN_SCOPE and all(
+            self.topic.off_topic(understood.vectors[text]) for text in (question, understood.query)
+        )
         draft = None
         if confidence >= threshold:
             draft = compose(chosen, snapshot, settings.max_answer_sentences)
@@ -242,7 +261,7 @@ class Assistant:
                 return self.finalize(reply, snapshot)
             return self.finalize(Draft(kind=Kind.PERSONAL_ADVICE, text=referral, suggestions=suggestions), snapshot)
         scope = settings.scope_threshold if settings.scope_threshold is not None else self.model.scope_threshold
-        if draft is None and understood.reach < scope:
+        if draft is None and (understood.reach < scope or off_topic):
             examples = suggest(
                 snapshot, sections, None, count=settings.suggestions, skip_documents=skip, refused=derived.refused
             )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.answering import Ranking, escape, quotable, section_text
+from bot.clinic_questions import read_clinic_questions
 from bot.conversation import Assistant
 from bot.inputs import Turn
 from bot.replies import Kind
@@ -98,6 +100,42 @@ def test_a_quote_from_the_clinics_claims_says_whose_words_they_are(assistant: As
 def test_uncovered_clinic_logistics_and_off_topic_questions(assistant: Assistant) -> None:
     assert assistant.ask("what's the weather in Paris tomorrow").kind is Kind.OUT_OF_SCOPE
     assert assistant.ask("Can I bring my dog to the appointment?").kind is Kind.NO_ANSWER
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how much is your 3 session package", "what time do you open on mondays", "is there parking near you"],
+)
+def test_a_question_about_the_clinic_itself_is_not_answered_by_a_section_sharing_its_words(
+    assistant: Assistant, question: str
+) -> None:
+    """The documents never say how the clinic runs: the patient gets the clinic's contact, not the cost section."""
+    answer = assistant.ask(question)
+    assert answer.kind is Kind.NO_ANSWER, (question, [c.section for c in answer.citations])
+
+
+@pytest.mark.parametrize(
+    "question", ["what should i binge watch tonight", "write me a python function that reverses a string"]
+)
+def test_everyday_questions_get_the_scope_note_not_a_passage(assistant: Assistant, question: str) -> None:
+    assert assistant.ask(question).kind is Kind.OUT_OF_SCOPE
+
+
+def test_the_topic_model_tells_health_from_small_talk(assistant: Assistant) -> None:
+    topic = assistant.topic
+    assert topic.embedding_model == assistant.encoder.model_id
+    health = ["is stem cell therapy safe", "what is lupus", "do you take insurance"]
+    everyday = ["best pizza in town", "who won the game last night", "how do I reset my router"]
+    p = topic.probability(assistant.encoder.encode(health + everyday))
+    assert (p[:3] >= topic.threshold).all() and (p[3:] < topic.threshold).all(), p
+
+
+def test_the_ways_of_asking_about_the_clinic_are_read_strictly(tmp_path: Path) -> None:
+    assert len(read_clinic_questions()) >= 40
+    bad = tmp_path / "clinic_questions.yaml"
+    bad.write_text("phrasings:\n  - fine\n  - {not: a string}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="phrasings"):
+        read_clinic_questions(bad)
 
 
 def test_rest_answers_are_markdown_without_entities(assistant: Assistant) -> None:

@@ -227,9 +227,12 @@ PRESENT_STATE = _any(
     r"\bmy (?:\w+ )?(?:is|are|has|have|hurts?|feels?|went|won'?t)\b",
 )
 
+PERSON = r"(?:i|i'm|im|i've|ive|me|my|we|our|us|he|she|him|his|her)"
+"""Someone the message is about: dosing is personal advice only for a person."""
 PERSONAL = _any(
-    # dosing
-    r"\b(?:dose|doses|dosage|dosing)\b",
+    # dosing, for someone ("what dose should I take", "his dosage"); "a typical dose of cells" or "low dose
+    # naltrexone" in a general question is not a request for a dose
+    rf"\b(?:dose|doses|dosage|dosing)\b.*\b{PERSON}\b|\b{PERSON}\b.*\b(?:dose|doses|dosage|dosing)\b",
     r"\bhow (?:much|many) (?:mg|milligrams|pills|tablets|units|cells|injections|infusions|treatments|sessions|rounds)\b",
     r"\bhow (?:much|many|often|long)\b.*\b(?:should|do|can|must|would|will) (?:i|we|he|she|my \w+) (?:take|use|get|have|inject|need|wait|stay|do)\b",
     r"\bhow (?:much|many) (?:\w+ ){0,2}to take\b",
