@@ -15,6 +15,13 @@ _ELLIPSIS = re.compile(
     r"^(?:and |but |so )?(?:what|how) about\s+(?P<topic>.+?)[?.!]*$|^and\s+(?P<bare>.+?)[?.!]*$", re.IGNORECASE
 )
 _REFERENCE = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|he|she|there|one|ones)\b", re.IGNORECASE)
+_ASKS = re.compile(
+    r"^(?:what|whats|where|when|why|who|which|how|is|are|was|were|do|does|did|can|could|will|would|should|may|"
+    r"might|if|isn'?t|aren'?t|they|it|that|this)\b",
+    re.IGNORECASE,
+)
+"""How a question (not a topic) starts: "and where do they get them from" asks something new about the
+previous topic, unlike "and svf?", which asks the previous question about another topic."""
 FOLLOW_UP_MAX_WORDS = 10
 Rarity = Callable[[str], float]
 Topical = Callable[[str], bool]
@@ -44,6 +51,8 @@ def condense(
     if previous is None or len(question.split()) > FOLLOW_UP_MAX_WORDS:
         return question
     ellipsis = _ELLIPSIS.match(question.strip())
+    if ellipsis and ellipsis.group("bare") and _ASKS.match(ellipsis.group("bare")):
+        ellipsis = None
     if ellipsis and rarity is not None:
         topic = ellipsis.group("topic") or ellipsis.group("bare")
         word = _topic_word(previous, rarity)

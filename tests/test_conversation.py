@@ -80,6 +80,9 @@ def test_what_about_swaps_the_most_specific_word() -> None:
     assert condense("and rheumatoid arthritis?", history, lambda t: rarity(t, 0.0)).endswith(
         "for rheumatoid arthritis?"
     )
+    # "and <a question>" asks something new about the same topic: no word of the previous question is swapped
+    asked = condense("and is it approved?", history, lambda t: rarity(t, 0.0))
+    assert asked.startswith("and is it approved?") and "lupus" in asked
 
 
 def test_follow_up_retrieves_the_topic_of_the_conversation(assistant: Assistant) -> None:
