@@ -226,7 +226,8 @@ class Assistant:
             snapshot,
             sections,
             query_vector,
-            answered=answered,
+            # a refused question still names what it was near: "how much is your package?" → the cost question
+            answered=answered if confidence >= threshold else (),
             count=settings.suggestions,
             skip_documents=skip,
             refused=derived.refused,

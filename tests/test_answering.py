@@ -114,6 +114,12 @@ def test_a_question_about_the_clinic_itself_is_not_answered_by_a_section_sharing
     assert answer.kind is Kind.NO_ANSWER, (question, [c.section for c in answer.citations])
 
 
+def test_a_refused_question_suggests_the_question_it_was_near(assistant: Assistant) -> None:
+    answer = assistant.ask("how much is your 3 session package")
+    assert answer.kind is Kind.NO_ANSWER
+    assert answer.suggestions[0] == "How much does stem cell therapy cost?"
+
+
 @pytest.mark.parametrize(
     "question", ["what should i binge watch tonight", "write me a python function that reverses a string"]
 )
