@@ -31,13 +31,7 @@ from bot.ingestion import ingest
 from bot.inputs import Turn, clean_text
 from bot.settings import PROJECT_ROOT, Settings
 
-QUESTIONS = PROJECT_ROOT / "bench" / "data" / "questions"
-TUNING = QUESTIONS / "tuning.jsonl"
-
-
-def training_files() -> list[Path]:
-    """The tuning part and every blind batch (a blind batch is committed once its first score is reported)."""
-    return [TUNING, *sorted(QUESTIONS.glob("blind-*.jsonl"))]
+TUNING = PROJECT_ROOT / "bench" / "data" / "questions" / "tuning.jsonl"
 C = 1.0
 FOLDS = 5
 FAQ_THRESHOLD = 0.5
@@ -139,8 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=MODEL_FILE)
     args = parser.parse_args(argv)
-    files = training_files()
-    items = [item for path in files for item in load(path)]
+    items = load(TUNING)
     with tempfile.TemporaryDirectory() as data:
         settings = Settings(data_dir=Path(data), knowledge_dir=PROJECT_ROOT / "knowledge")
         embedder = Embedder("torch", cache_dir=Settings().model_cache_dir).load()
@@ -169,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = AnswerModel(weights, bias, threshold, FAQ_THRESHOLD, scope, floor)
     model.save(
         args.output,
-        trained_on=f"{len(items)} questions ({', '.join(path.name for path in files)})",
+        trained_on=f"{len(items)} tuning questions ({TUNING.relative_to(PROJECT_ROOT)})",
         cross_validated_share_right=round(right, 4),
         embedding_model=embedder.model_id,
     )
