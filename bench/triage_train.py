@@ -10,7 +10,7 @@ Data, all in the repository:
 - ``benign-extra.jsonl``: everyday, off-topic and logistics messages, figures of speech ("the price is killing
   me"), information questions about symptoms, in English and Spanish;
 - ``../questions/tuning.jsonl``: the tuning part of the labelled patient questions, all ``benign`` here;
-- ``blind-*.jsonl``: fresh blind batches, added once their first score is in ``docs/safety.md``;
+- ``SCORED_BATCHES``: fresh blind batches, added once their first score is in ``docs/safety.md``;
 - ``probes.yaml``: 435 hand-written messages, the development set: never trained on, they choose the
   thresholds and say how the classifier does on messages unlike the tuning part.
 The frozen test part (``test.jsonl``) and blind batches are never read here.
@@ -86,6 +86,15 @@ _NEIGHBOURS = {
 }
 """A key and the one beside it on a QWERTY keyboard."""
 PROBE_LABELS = {"out_of_scope": "benign", "injection": "benign"}
+SCORED_BATCHES = (
+    "blind-2026-11-27.jsonl",
+    "blind-2026-11-27b.jsonl",
+    "heldout-2026-11-27c.jsonl",
+    "heldout-2026-11-28d.jsonl",
+)
+"""Blind batches whose first score is reported in ``docs/safety.md``: from then on they are training data. A
+newer batch stays out until it has been scored as it first stood."""
+
 
 
 @dataclass(frozen=True)
@@ -163,8 +172,8 @@ def training_messages() -> list[Message]:
     messages += [Message(text, label) for label, texts in examples.items() for text in texts]
     messages += read_jsonl(DATA / "medquad-benign.jsonl")
     messages += read_jsonl(DATA / "benign-extra.jsonl")
-    for batch in sorted(DATA.glob("blind-*.jsonl")):  # a blind batch, once its first score is reported
-        messages += read_jsonl(batch)
+    for batch in SCORED_BATCHES:
+        messages += read_jsonl(DATA / batch)
     for line in QUESTIONS.read_text(encoding="utf-8").splitlines():  # patients' questions about the therapy
         if line.strip():
             item = json.loads(line)
@@ -272,12 +281,13 @@ def fit(x: csr_matrix, labels: np.ndarray) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(x, labels)
 
 
-def decide(s: Scored, t: Thresholds) -> np.ndarray:
+def decide(s: Scored, t: Thresholds, gate: float) -> np.ndarray:
     """The triage's decision for every message, as ``Triage.__call__`` makes it."""
     out = np.full(len(s.whole), "benign", dtype=object)
     out[s.personal_pattern | (s.personal >= t.personal_advice)] = "personal_advice"
     urgent = s.urgent >= t.urgent
-    out[s.by_example != ""] = s.by_example[s.by_example != ""]
+    heard = (s.by_example != "") & (s.urgent >= gate)
+    out[heard] = s.by_example[heard]
     out[urgent & ~s.crisis_wins] = "emergency"
     out[urgent & s.crisis_wins] = "crisis"
     vetoed = (s.whole[:, LABELS.index("benign")] >= PATTERN_VETO) & (s.by_example == "")
@@ -392,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     digest = hashlib.sha256()
     named = ("tuning.jsonl", "examples.yaml", "medquad-benign.jsonl", "benign-extra.jsonl")
-    for path in [*(DATA / n for n in named), *sorted(DATA.glob("blind-*.jsonl"))]:
+    for path in [*(DATA / n for n in named), *(DATA / n for n in SCORED_BATCHES)]:
         digest.update(path.read_bytes())
     digest.update(QUESTIONS.read_bytes())
     digest.update((DATA / "probes.yaml").read_bytes())
@@ -406,15 +416,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"- development messages (`probes.yaml`, never trained on): {len(dev)}",
         f"- embedding model: `{embedder.model_id}`; data sha256 `{digest.hexdigest()[:16]}`",
         f"- thresholds: urgent (crisis + emergency) {thresholds.urgent:.3f}, "
-        f"personal advice {thresholds.personal_advice:.3f}",
+        f"personal advice {thresholds.personal_advice:.3f}; nearest examples heard from urgent probability "
+        f"{neighbours.gate:.2f}",
         "",
         "## Development set (hand-written, never trained on)",
         "",
-        *table(dev, decide(dev_scored, thresholds)),
+        *table(dev, decide(dev_scored, thresholds, neighbours.gate)),
         "",
         f"## Tuning part, {FOLDS}-fold cross-validated (each message scored by a model that did not see it)",
         "",
-        *table(train, decide(cv, thresholds)),
+        *table(train, decide(cv, thresholds, neighbours.gate)),
         "",
     ]
     REPORT.write_text("\n".join(lines), encoding="utf-8")
