@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cross_validated_everyday_caught=round(caught, 4),
         development_accuracy=round(float(dev_right), 4),
     )
-    print(f"threshold {threshold}; cross-validated: {ON_TOPIC_KEPT:.0%} of on-topic kept, {caught:.1%} of everyday caught")
+    print(f"threshold {threshold}; cross-validated: {ON_TOPIC_KEPT:.0%} of on-topic kept, {caught:.1%} of everyday")
     print(f"development messages decided right: {dev_right:.1%}")
     print(f"development everyday messages taken as on-topic: {missed_off[:10]}")
     print(f"development on-topic messages taken as everyday: {missed_on[:10]}")

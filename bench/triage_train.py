@@ -96,7 +96,6 @@ SCORED_BATCHES = (
 newer batch stays out until it has been scored as it first stood."""
 
 
-
 @dataclass(frozen=True)
 class Message:
     text: str

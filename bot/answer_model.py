@@ -24,6 +24,7 @@ def clinic_lead(clinic: np.ndarray, asked: np.ndarray, sentence: np.ndarray) -> 
     that only shares a word with "how much is the package at your clinic" is not its answer."""
     return clinic - np.maximum(asked, sentence)
 
+
 FEATURES = (
     "asked",  # the heading, or the closest curated phrasing that cites the section (-1: none)
     "heading",  # the section's heading alone (-1: none)
