@@ -280,13 +280,12 @@ def fit(x: csr_matrix, labels: np.ndarray) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(x, labels)
 
 
-def decide(s: Scored, t: Thresholds, gate: float) -> np.ndarray:
+def decide(s: Scored, t: Thresholds) -> np.ndarray:
     """The triage's decision for every message, as ``Triage.__call__`` makes it."""
     out = np.full(len(s.whole), "benign", dtype=object)
     out[s.personal_pattern | (s.personal >= t.personal_advice)] = "personal_advice"
     urgent = s.urgent >= t.urgent
-    heard = (s.by_example != "") & (s.urgent >= gate)
-    out[heard] = s.by_example[heard]
+    out[s.by_example != ""] = s.by_example[s.by_example != ""]
     out[urgent & ~s.crisis_wins] = "emergency"
     out[urgent & s.crisis_wins] = "crisis"
     vetoed = (s.whole[:, LABELS.index("benign")] >= PATTERN_VETO) & (s.by_example == "")
@@ -415,16 +414,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"- development messages (`probes.yaml`, never trained on): {len(dev)}",
         f"- embedding model: `{embedder.model_id}`; data sha256 `{digest.hexdigest()[:16]}`",
         f"- thresholds: urgent (crisis + emergency) {thresholds.urgent:.3f}, "
-        f"personal advice {thresholds.personal_advice:.3f}; nearest examples heard from urgent probability "
-        f"{neighbours.gate:.2f}",
+        f"personal advice {thresholds.personal_advice:.3f}",
         "",
         "## Development set (hand-written, never trained on)",
         "",
-        *table(dev, decide(dev_scored, thresholds, neighbours.gate)),
+        *table(dev, decide(dev_scored, thresholds)),
         "",
         f"## Tuning part, {FOLDS}-fold cross-validated (each message scored by a model that did not see it)",
         "",
-        *table(train, decide(cv, thresholds, neighbours.gate)),
+        *table(train, decide(cv, thresholds)),
         "",
     ]
     REPORT.write_text("\n".join(lines), encoding="utf-8")

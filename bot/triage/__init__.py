@@ -1,6 +1,6 @@
 """Triage before retrieval: which safety path, if any, a patient's message takes, and in which language.
 
-Three layers, crisis before emergency before personal advice, the first that fires decides:
+Two layers, crisis before emergency before personal advice, the first that fires decides:
 
 1. Patterns (``patterns.py``): precise and explainable, English only.
 2. A classifier (``classifier.py``) over the message's embedding and character n-grams, trained on thousands
@@ -8,7 +8,7 @@ Three layers, crisis before emergency before personal advice, the first that fir
    messages it was not trained on. It reads the whole message and each of its sentences, so an urgent
    sentence inside a longer question ("my face is drooping since lunch. also what are mscs") is not diluted.
 3. Nearest labelled examples: a message much closer to urgent examples than to benign look-alikes is urgent
-   even when the classifier weighs its words too lightly, though not when the classifier is sure it is not.
+   even when the classifier weighs its words too lightly.
 
 Off-topic questions are not decided here: what is in scope comes from the knowledge base (retrieval).
 """
@@ -114,8 +114,7 @@ class Triage:
             if crisis[most] >= emergency[most]:
                 return Verdict(Kind.CRISIS, "crisis model", language)
             return Verdict(Kind.EMERGENCY, "emergency model", language)
-        gate = self.model.neighbours.gate if self.model.neighbours is not None else 0.0
-        if by_example is not None and crisis[most] + emergency[most] >= gate:
+        if by_example is not None:
             return Verdict(Kind(by_example), f"{by_example} by example", language)
         if patterns.is_personal(text):
             return Verdict(Kind.PERSONAL_ADVICE, "personal-advice pattern", language)

@@ -46,19 +46,13 @@ class Neighbours:
 
     A message is urgent by example when its nearest urgent examples are close enough (``floor``) and clearly
     closer than its nearest benign ones (``margin``). It catches phrasings the regression weighs too lightly
-    ("sometimes I think about driving my car into a wall"). It speaks only when the regression gives the
-    message at least ``gate`` urgent probability: examples may outvote a doubtful classifier, not a sure one
-    ("start to finish how many weeks are we talking" sits near crisis messages about weeks, and is a question).
+    ("sometimes I think about driving my car into a wall"), at almost no cost in false alarms.
     """
 
     vectors: np.ndarray  # int8, unit vectors scaled by 127
     labels: np.ndarray  # "benign", "crisis" or "emergency"
     floor: float
     margin: float
-    gate: float = 0.01
-    """On the cross-validated tuning part, 0.01 kept all 4 urgent messages only the examples catch and removed
-    19 of the 33 benign ones they alone sent to 911 or 988; higher gates removed a few more and leave less room
-    on messages unlike the training ones, where recall comes first."""
 
     def urgent(self, vector: np.ndarray) -> str | None:
         """ "crisis" or "emergency" when the message is urgent by example, else None."""
