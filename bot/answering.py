@@ -46,10 +46,15 @@ EVIDENCE_WORDS = frozenset(
     tokenize(
         "safe safety risk risks danger dangerous side effects harm harms complication death die work works working "
         "effective evidence proof proven prove study studies trial trials result results success rate cure cures "
-        "cured heal approved approval FDA legal legit regulated scam benefit benefits help helps improve"
+        "cured heal approved approval FDA legal legit regulated scam benefit benefits help helps improve true accurate "
+        "backed hype overselling oversell overstate exaggerated misleading"
     )
 )
 """Words of a question about evidence, risks, cure or approval (stemmed): answered from evidence documents."""
+HANDOUT_WORDS = frozenset(tokenize("handout handouts brochure brochures flyer flyers leaflet leaflets pamphlet booklet"))
+"""Words by which a patient asks what the clinic's own material says: then its claims are the answer (said to
+be the clinic's description), unless the question asks whether they hold, which evidence answers."""
+HANDOUT_BAR = 0.5
 _REFERS_BACK = re.compile(
     r"^(?:this|these|that|those|they|it|its|their|both|such|he|she|the (?:authors|trial|study))\b", re.IGNORECASE
 )
@@ -87,6 +92,10 @@ def asks_about_evidence(question: str) -> bool:
     return bool(EVIDENCE_WORDS & set(tokenize(question)))
 
 
+def asks_about_handout(question: str) -> bool:
+    return bool(HANDOUT_WORDS & set(tokenize(question)))
+
+
 def quotable(sentence: str) -> bool:
     """Questions, lead-ins to a list and fragments state nothing a patient can use on their own."""
     return len(sentence.split()) >= MIN_SENTENCE_WORDS and not sentence.rstrip("*").endswith((":", "?"))
@@ -100,6 +109,12 @@ class Match:
     section: Section | None
     faq: FaqEntry | None = None
     faq_similarity: float = 0.0
+    handout: bool = False  # chosen among the clinic's claims, because the question asks what its handout says
+
+    def answers(self, threshold: float) -> bool:
+        """Sure enough to answer: the model's threshold, or, once the patient has named the handout, more
+        likely than not to be the part of it they ask about (the choice is among its few sections)."""
+        return self.score >= (HANDOUT_BAR if self.handout else threshold)
 
 
 @dataclass(frozen=True)
@@ -111,6 +126,7 @@ class Ranking:
     sentences: np.ndarray  # per unit row: the sentence's cosine (headings -1)
     evidence_question: bool
     skipped: np.ndarray  # per section: its document is left out of answers (expired)
+    handout_question: bool = False  # it asks what the clinic's own handout says
 
     @property
     def reach(self) -> float:
@@ -196,7 +212,7 @@ def rank(
         "claims_for_evidence": claims * float(evidence_question),
     }
     features = np.stack([columns[name] for name in FEATURES], axis=1).astype(np.float32)
-    return Ranking(faq, features, sentence_sims, evidence_question, skipped)
+    return Ranking(faq, features, sentence_sims, evidence_question, skipped, asks_about_handout(question))
 
 
 def blend(own: Ranking, condensed: Ranking, weight: float = 0.5) -> Ranking:
@@ -209,6 +225,7 @@ def blend(own: Ranking, condensed: Ranking, weight: float = 0.5) -> Ranking:
         (1 - weight) * own.sentences + weight * condensed.sentences,
         own.evidence_question or condensed.evidence_question,
         own.skipped | condensed.skipped,
+        own.handout_question or condensed.handout_question,
     )
 
 
@@ -217,10 +234,16 @@ def best_match(sections: SectionIndex, ranking: Ranking, model: AnswerModel) -> 
     curated answer when one of that section's curated phrasings is close enough to the question."""
     if not sections.sections:
         return None
-    probability = np.where(ranking.skipped, -1.0, model.probabilities(ranking.features))
+    features = ranking.features
+    claims = np.array([s.role == "claims" for s in sections.sections])
+    handout = ranking.handout_question and not ranking.evidence_question and claims.any()
+    if handout:  # the clinic's claims are what is asked: judged on closeness alone, and only they answer
+        features = features.copy()
+        features[:, [FEATURES.index("claims"), FEATURES.index("claims_for_evidence")]] = 0.0
+    probability = np.where(ranking.skipped | (handout & ~claims), -1.0, model.probabilities(features))
     order = [int(i) for i in np.argsort(-probability, kind="stable")]
     chosen = sections.sections[order[0]]
-    if chosen.role == "claims":
+    if chosen.role == "claims" and not handout:
         evidence = [sections.sections[i] for i in order if sections.sections[i].role != "claims"]
         if evidence and (
             ranking.evidence_question or probability[evidence[0].index] >= probability[chosen.index] - CLAIMS_MARGIN
@@ -232,8 +255,8 @@ def best_match(sections: SectionIndex, ranking: Ranking, model: AnswerModel) -> 
     if citing:
         best = max(citing, key=lambda i: ranking.faq[i])
         if ranking.faq[best] >= model.faq_threshold:
-            return Match(score, chosen, snapshot.faq[best], float(ranking.faq[best]))
-    return Match(score, chosen)
+            return Match(score, chosen, snapshot.faq[best], float(ranking.faq[best]), handout=handout)
+    return Match(score, chosen, handout=handout)
 
 
 def faq_text(entry: FaqEntry) -> str:

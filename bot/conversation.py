@@ -206,9 +206,9 @@ class Assistant:
         threshold = settings.answer_threshold if settings.answer_threshold is not None else self.model.answer_threshold
         whole = best_match(sections, understood.ranking, self.model)
         parts = [(m, r) for r in understood.parts if (m := best_match(sections, r, self.model)) is not None]
-        parts = [(m, r) for m, r in parts if m.score >= threshold and m.section is not None]
+        parts = [(m, r) for m, r in parts if m.answers(threshold) and m.section is not None]
         part_sections = [m.section.index for m, _ in parts if m.section is not None]
-        chosen = [(whole, understood.ranking)] if whole is not None and whole.score >= threshold else []
+        chosen = [(whole, understood.ranking)] if whole is not None and whole.answers(threshold) else []
         if len(set(part_sections)) >= 2 and (
             whole is None or whole.section is None or whole.section.index not in part_sections
         ):
@@ -221,13 +221,14 @@ class Assistant:
             chosen = [(whole, understood.ranking)]
         confidence = max((m.score for m, _ in chosen), default=-1.0)
         answered = [m for m, _ in chosen]
+        sure = any(m.answers(threshold) for m in answered)
         query_vector = understood.vectors[understood.query]
         suggestions = suggest(
             snapshot,
             sections,
             query_vector,
             # a refused question still names what it was near: "how much is your package?" → the cost question
-            answered=answered if confidence >= threshold else (),
+            answered=answered if sure else (),
             count=settings.suggestions,
             skip_documents=skip,
             refused=derived.refused,
@@ -243,7 +244,7 @@ class Assistant:
             self.topic.off_topic(understood.vectors[text]) for text in (question, understood.query)
         )
         draft = None
-        if confidence >= threshold:
+        if sure:
             draft = compose(chosen, snapshot, settings.max_answer_sentences)
             if self.generator is not None:
                 results = [

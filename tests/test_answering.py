@@ -86,6 +86,18 @@ def test_an_evidence_question_is_never_answered_from_the_clinics_claims_alone(as
         assert not all(c.document in claims for c in answer.citations), question
 
 
+def test_what_the_handout_says_is_answered_from_the_handout_and_whether_it_holds_from_evidence(
+    assistant: Assistant,
+) -> None:
+    claims = {p for p, d in assistant.live.current().documents.items() if d.role == "claims"}
+    answer = assistant.ask("how does the clinic's brochure describe autoimmune diseases?")
+    assert answer.kind is Kind.ANSWER and answer.citations[0].document in claims
+    assert answer.citations[0].section == "Understanding Autoimmune Diseases"
+    assert answer.answer.startswith("Our clinic's own handout describes it this way:")
+    checked = assistant.ask("the flyer says stem cells repair damaged tissue, is that accurate?")
+    assert checked.kind is Kind.ANSWER and checked.citations[0].document not in claims
+
+
 def test_a_quote_from_the_clinics_claims_says_whose_words_they_are(assistant: Assistant) -> None:
     snapshot = assistant.live.current()
     sections = assistant._derived(snapshot).sections
