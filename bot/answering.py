@@ -51,7 +51,7 @@ EVIDENCE_WORDS = frozenset(
     )
 )
 """Words of a question about evidence, risks, cure or approval (stemmed): answered from evidence documents."""
-HANDOUT_WORDS = frozenset(tokenize("handout handouts brochure brochures flyer flyers leaflet leaflets pamphlet booklet"))
+HANDOUT_WORDS = frozenset(tokenize("handout handouts brochure brochures flyer flyers leaflet leaflets pamphlet"))
 """Words by which a patient asks what the clinic's own material says: then its claims are the answer (said to
 be the clinic's description), unless the question asks whether they hold, which evidence answers."""
 HANDOUT_BAR = 0.5
